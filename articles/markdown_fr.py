@@ -1,0 +1,78 @@
+"""French typography for story bodies: curly apostrophes, « » and fine spaces.
+
+Smarty turns straight quotes into typographic ones (French guillemets for
+double quotes); a tree processor then puts the narrow no-break space that
+French typography wants inside « » and before ; : ! ?, outside code.
+"""
+import re
+import xml.etree.ElementTree as etree
+
+from markdown import Extension
+from markdown.extensions.smarty import SmartyExtension
+from markdown.treeprocessors import Treeprocessor
+
+NNBSP = "\u202f"
+
+_SPACE_RULES = [
+    (re.compile(r"«[ \u00a0]*"), "«" + NNBSP),
+    (re.compile(r"[ \u00a0]*»"), NNBSP + "»"),
+    (re.compile(r"(?<=\S)[ \u00a0]+([;:!?])(?=\s|$)"), NNBSP + r"\1"),
+    # Thousands groups: 1 700 kilomètres stays on one line.
+    (re.compile(r"(?<=\d)[ \u00a0](?=\d{3}\b)"), NNBSP),
+]
+
+_SKIP_TAGS = {"code", "pre", "kbd", "samp"}
+
+
+def french_spacing(text):
+    """Put narrow no-break spaces where French typography wants them."""
+    for pattern, replacement in _SPACE_RULES:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def french_typography(text):
+    """Typographic apostrophes and French spacing for plain text (titles)."""
+    text = re.sub(r"(?<=\w)'(?=\w)", "\u2019", text)
+    return french_spacing(text)
+
+
+class FrenchSpacingTreeprocessor(Treeprocessor):
+    def run(self, root):
+        self._walk(root)
+
+    def _walk(self, element: etree.Element):
+        if element.tag in _SKIP_TAGS:
+            return
+        if element.text:
+            element.text = french_spacing(element.text)
+        for child in element:
+            self._walk(child)
+            if child.tail:
+                child.tail = french_spacing(child.tail)
+
+
+class FrenchTypographyExtension(Extension):
+    def extendMarkdown(self, md):
+        md.registerExtensions(
+            [
+                SmartyExtension(
+                    smart_angled_quotes=True,
+                    substitutions={
+                        "left-double-quote": "«" + NNBSP,
+                        "right-double-quote": NNBSP + "»",
+                        "left-single-quote": "\u2018",
+                        "right-single-quote": "\u2019",
+                    },
+                )
+            ],
+            {},
+        )
+        # After inline patterns (priority 20) so stashed text is restored.
+        md.treeprocessors.register(
+            FrenchSpacingTreeprocessor(md), "french_spacing", 5
+        )
+
+
+def makeExtension(**kwargs):
+    return FrenchTypographyExtension(**kwargs)

@@ -1,0 +1,61 @@
+"""Markdown to safe HTML: the one path every story body takes to a reader."""
+from functools import lru_cache
+
+import markdown
+import nh3
+from django.conf import settings
+
+ALLOWED_TAGS = {
+    "p", "br", "hr", "h2", "h3", "h4", "h5", "h6",
+    "strong", "em", "b", "i", "s", "del", "ins", "mark", "small", "sub", "sup",
+    "abbr", "cite", "q", "blockquote", "code", "pre", "kbd",
+    "ul", "ol", "li", "dl", "dt", "dd",
+    "a", "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td",
+    "figure", "figcaption", "div", "span",
+}
+
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title", "id", "class"},
+    "abbr": {"title"},
+    "th": {"align", "scope", "colspan", "rowspan"},
+    "td": {"align", "colspan", "rowspan"},
+    "ol": {"start"},
+    "li": {"id"},
+    "sup": {"id"},
+    "div": {"class"},
+    "span": {"class"},
+    "figure": {"class"},
+    "table": {"class"},
+}
+
+ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+
+
+def sanitize_html(html: str) -> str:
+    """Strip everything a reader must never receive (scripts, handlers, styles)."""
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_URL_SCHEMES,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+
+
+@lru_cache(maxsize=1)
+def _extension_names():
+    return tuple(settings.GAZETTE_MARKDOWN_EXTENSIONS)
+
+
+def render_markdown(text: str) -> str:
+    """Render a story body written in Markdown to sanitised HTML."""
+    md = markdown.Markdown(
+        extensions=list(_extension_names()),
+        extension_configs={
+            "markdown.extensions.tables": {"use_align_attribute": True},
+            "markdown.extensions.footnotes": {"BACKLINK_TITLE": "Retour au texte"},
+        },
+        output_format="html",
+    )
+    return sanitize_html(md.convert(text or ""))

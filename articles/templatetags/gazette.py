@@ -1,0 +1,39 @@
+"""Template tags for reader pages: French dates with their UTC offset."""
+from django import template
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.html import format_html
+
+register = template.Library()
+
+
+def french_date(value, with_time=True):
+    """« 23 août 2025 à 9 h 40 » in the site's time zone (« 1er » for the first)."""
+    local = timezone.localtime(value)
+    day = "1er" if local.day == 1 else str(local.day)
+    text = f"{day} {date_format(local, 'F Y')}"
+    if with_time:
+        text += f" à {local.hour}\u00a0h\u00a0{local:%M}"
+    return text
+
+
+def utc_offset(value):
+    """« UTC+02:00 » for the site's time zone at that instant."""
+    offset = timezone.localtime(value).strftime("%z")
+    return f"UTC{offset[:3]}:{offset[3:]}"
+
+
+@register.simple_tag
+def time_tag(value, with_time=True):
+    """A <time> element: French date, time and UTC offset, ISO 8601 in datetime."""
+    if value is None:
+        return ""
+    local = timezone.localtime(value)
+    if not with_time:
+        return format_html('<time datetime="{}">{}</time>', local.isoformat(), french_date(local, False))
+    return format_html(
+        '<time datetime="{}">{} <span class="utc-offset" title="heure de Paris">({})</span></time>',
+        local.isoformat(),
+        french_date(local),
+        utc_offset(local),
+    )

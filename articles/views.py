@@ -1,0 +1,80 @@
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.utils.cache import add_never_cache_headers
+from django.views.generic import DetailView, ListView, TemplateView
+
+from .models import Article, Topic
+
+CARD_FIELDS = ("title", "slug", "kind", "standfirst", "published_at", "dateline")
+
+
+def cards(queryset):
+    """Stories as listing cards: only the columns a card shows, topics prefetched."""
+    return queryset.only(*CARD_FIELDS).prefetch_related("topics")
+
+
+class HomeView(TemplateView):
+    template_name = "articles/home.html"
+    latest_count = 6
+    briefs_count = 8
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        published = Article.objects.published()
+        articles = list(cards(published.articles())[: self.latest_count + 1])
+        context["lead"] = articles[0] if articles else None
+        context["latest_articles"] = articles[1:]
+        context["latest_briefs"] = list(cards(published.briefs())[: self.briefs_count])
+        return context
+
+
+class ArticleDetailView(DetailView):
+    """A story page; staff who may edit stories also see drafts, never cached."""
+
+    model = Article
+    context_object_name = "story"
+
+    def can_preview(self):
+        return self.request.user.has_perm("articles.change_article")
+
+    def get_queryset(self):
+        stories = Article.objects.all() if self.can_preview() else Article.objects.published()
+        return stories.prefetch_related(
+            "topics",
+            Prefetch(
+                "related",
+                queryset=cards(Article.objects.published()).order_by("-published_at"),
+                to_attr="published_related",
+            ),
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        story = self.object
+        related = story.published_related
+        context["related_briefs"] = [r for r in related if r.is_brief]
+        context["parent_articles"] = [r for r in related if not r.is_brief]
+        context["is_preview"] = not story.is_published()
+        return context
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if context["is_preview"]:
+            add_never_cache_headers(response)
+            response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+
+class TopicDetailView(ListView):
+    """The published stories of one topic, newest first."""
+
+    template_name = "articles/topic_detail.html"
+    context_object_name = "stories"
+    paginate_by = 20
+
+    def get_queryset(self):
+        self.topic = get_object_or_404(Topic, slug=self.kwargs["slug"])
+        return cards(Article.objects.published().filter(topics=self.topic))
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(topic=self.topic, **kwargs)
