@@ -15,13 +15,13 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import feedgenerator, timezone
+from django.utils import feedgenerator
 from django.utils.html import escape
 
 from .conditional import conditional_response
 from .models import Article, Topic
 from .rendering import sanitize_html
-from .seo import absolute_url, story_picture
+from .seo import absolute_url, paris_time, story_picture
 
 CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 DCTERMS_NS = "http://purl.org/dc/terms/"
@@ -51,11 +51,6 @@ class AtomFeed(feedgenerator.Atom1Feed):
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
         handler.addQuickElement("content", item["content"], {"type": "html"})
-
-
-def paris_time(value):
-    """The instant with its Paris offset, to the second, as feeds print it."""
-    return timezone.localtime(value).replace(microsecond=0)
 
 
 RSS = RssFeed

@@ -61,9 +61,13 @@ def publisher_logo():
     )
 
 
+def paris_time(value):
+    """The instant with its Paris offset, to the second, as feeds and tags print it."""
+    return timezone.localtime(value).replace(microsecond=0)
+
+
 def iso(value):
-    """ISO 8601 with the Paris offset of that instant."""
-    return timezone.localtime(value).isoformat()
+    return paris_time(value).isoformat()
 
 
 @dataclass(frozen=True)
@@ -85,6 +89,7 @@ def story_metadata(story):
     url = absolute_url(story.get_absolute_url())
     home = absolute_url(reverse("articles:home"))
     topics = list(story.topics.all())
+    keywords = [topic.name for topic in topics]
     picture = story_picture(story) or default_picture()
     description = Truncator(story.standfirst or story.title).words(40)
     published = iso(story.published_at) if story.published_at else None
@@ -103,7 +108,6 @@ def story_metadata(story):
         "url": url,
         "headline": story.title,
         "description": description,
-        "datePublished": published,
         "dateModified": modified,
         "author": [author],
         "publisher": {
@@ -128,11 +132,13 @@ def story_metadata(story):
         "inLanguage": "fr",
         "isAccessibleForFree": True,
     }
+    if published:
+        article["datePublished"] = published
     if story.dateline:
         article["dateline"] = story.dateline
     if topics:
         article["articleSection"] = topics[0].name
-        article["keywords"] = [topic.name for topic in topics]
+        article["keywords"] = keywords
     trail = [(settings.SITE_NAME, home)]
     if topics:
         trail.append((topics[0].name, absolute_url(topics[0].get_absolute_url())))
@@ -152,6 +158,6 @@ def story_metadata(story):
         published=published,
         modified=modified,
         section=topics[0].name if topics else "",
-        keywords=[topic.name for topic in topics],
+        keywords=keywords,
         structured_data=[article, breadcrumbs],
     )
