@@ -103,6 +103,13 @@ class StoryFeed(Feed):
     def link(self, obj):
         return absolute_url(reverse("articles:home"))
 
+    def description(self, obj):
+        return f"Les derniers articles et brèves publiés par {settings.SITE_NAME}."
+
+    def subtitle(self, obj):
+        # Atom's counterpart of the RSS channel description.
+        return self.description(obj)
+
     def item_title(self, item):
         return item.title
 
@@ -150,12 +157,13 @@ class StoryFeed(Feed):
 
 class LatestStoriesFeed(StoryFeed):
     title = f"{settings.SITE_NAME} : tous les articles et brèves"
-    description = "Les derniers articles et brèves publiés par La Gazette."
 
 
 class LatestArticlesFeed(StoryFeed):
     title = f"{settings.SITE_NAME} : articles"
-    description = "Les derniers articles publiés par La Gazette."
+
+    def description(self, obj):
+        return f"Les derniers articles publiés par {settings.SITE_NAME}."
 
     def stories(self, obj):
         return Article.objects.published().articles()
@@ -163,7 +171,9 @@ class LatestArticlesFeed(StoryFeed):
 
 class LatestBriefsFeed(StoryFeed):
     title = f"{settings.SITE_NAME} : brèves"
-    description = "Les dernières brèves publiées par La Gazette."
+
+    def description(self, obj):
+        return f"Les dernières brèves publiées par {settings.SITE_NAME}."
 
     def stories(self, obj):
         return Article.objects.published().briefs()
