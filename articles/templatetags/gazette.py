@@ -7,6 +7,8 @@ from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from articles.seo import iso
+
 register = template.Library()
 
 
@@ -51,3 +53,9 @@ def json_ld(data):
     """A <script type="application/ld+json"> element holding ``data``."""
     text = json.dumps(data, ensure_ascii=False).translate(JSON_SCRIPT_ESCAPES)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
+
+
+@register.filter
+def isoformat(value):
+    """ISO 8601 (W3C datetime) to the second, with the Paris offset of that instant."""
+    return iso(value) if value else ""
