@@ -8,6 +8,7 @@ in time, or a client asking If-Modified-Since would keep a story that was
 withdrawn: it also counts the latest edit of any story, published or not, since
 unpublishing is an edit.
 """
+
 import hashlib
 
 from django.db.models import Count, Max, Q
@@ -36,9 +37,7 @@ def validators(stories):
 def conditional_response(request, stories, respond):
     """304 when the client's copy of these stories is current, else ``respond()``."""
     etag, last_modified = validators(stories)
-    response = get_conditional_response(
-        request, etag=etag, last_modified=last_modified
-    )
+    response = get_conditional_response(request, etag=etag, last_modified=last_modified)
     if response is None:
         response = respond()
     response.headers["ETag"] = etag

@@ -6,6 +6,7 @@ country, a filtered listing) only says which set, its title and its page.
 Each feed class serves both formats: the URLconf instantiates it with the
 generator (``TopicFeed(RSS)``, ``TopicFeed(ATOM)``).
 """
+
 from datetime import UTC
 from urllib.parse import urlsplit
 

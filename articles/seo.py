@@ -4,6 +4,7 @@ Absolute addresses come from ``settings.SITE_URL``, never from the request's
 host, so feeds, sitemaps and sharing tags name the public site whatever proxy
 a request came through.
 """
+
 from dataclasses import dataclass
 
 from django.conf import settings

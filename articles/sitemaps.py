@@ -1,4 +1,5 @@
 """Sitemaps of published stories and topics, and the Google News sitemap."""
+
 from datetime import timedelta
 from urllib.parse import urlsplit
 

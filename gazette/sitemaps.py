@@ -1,4 +1,5 @@
 """The sitemap index: one section per kind of public page, dated by its newest."""
+
 from django.contrib.sitemaps.views import x_robots_tag
 from django.template.response import TemplateResponse
 from django.urls import reverse

@@ -1,4 +1,5 @@
 """Fetch a feed through the test client and parse it as a feed reader would."""
+
 import xml.etree.ElementTree as ET
 
 import feedparser

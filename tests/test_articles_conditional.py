@@ -1,4 +1,5 @@
 """Conditional GET on feeds and story pages: 304 while nothing changed, 200 after."""
+
 from datetime import timedelta
 
 import pytest
@@ -77,7 +78,9 @@ def change_unpublish(story, brief):
 
 def change_schedule_reached(story, brief):
     scheduled = make_brief(published_at=timezone.now() + timedelta(hours=1))
-    Article.objects.filter(pk=scheduled.pk).update(updated_at=timezone.now() - timedelta(days=1))
+    Article.objects.filter(pk=scheduled.pk).update(
+        updated_at=timezone.now() - timedelta(days=1)
+    )
     return scheduled
 
 

@@ -20,9 +20,12 @@ CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
 DCTERMS = "{http://purl.org/dc/terms/}"
 RFC822 = re.compile(
     r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} "
-    r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} [+-]\d{4}$"
+    r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} "
+    r"\d{2}:\d{2}:\d{2} [+-]\d{4}$"
 )
-RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
+RFC3339 = re.compile(
+    r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$"
+)
 SEED_INSTANT = datetime(2025, 8, 23, 7, 40, tzinfo=dt_timezone.utc)
 
 
@@ -38,7 +41,8 @@ def all_feed_urls(topic):
 
 
 def guid(story):
-    return f"tag:lagazette.example,{story.created_at.astimezone(dt_timezone.utc):%Y-%m-%d}:article:{story.pk}"
+    created = story.created_at.astimezone(dt_timezone.utc)
+    return f"tag:lagazette.example,{created:%Y-%m-%d}:article:{story.pk}"
 
 
 def as_utc(struct):
@@ -56,16 +60,22 @@ def test_site_feed_carries_every_published_story_in_full(client, seeded, name):
         assert entry.title == story.title
         assert entry.id == guid(story)
         assert entry.guidislink is False
-        assert as_utc(entry.published_parsed) == story.published_at.replace(microsecond=0)
+        assert as_utc(entry.published_parsed) == story.published_at.replace(
+            microsecond=0
+        )
         assert as_utc(entry.updated_parsed) == story.updated_at.replace(microsecond=0)
         assert entry.author == "La Gazette"
         assert sorted(tag.term for tag in entry.tags) == sorted(
             topic.name for topic in story.topics.all()
         )
-        assert BeautifulSoup(entry.summary, "html.parser").get_text() == story.standfirst
+        assert (
+            BeautifulSoup(entry.summary, "html.parser").get_text() == story.standfirst
+        )
         assert [c.type for c in entry.content] == ["text/html"]
         body = BeautifulSoup(entry.content[0].value, "html.parser")
-        assert body.get_text() == BeautifulSoup(story.body_html, "html.parser").get_text()
+        assert (
+            body.get_text() == BeautifulSoup(story.body_html, "html.parser").get_text()
+        )
     lead = feed.entries[-1]
     assert as_utc(lead.published_parsed) == SEED_INSTANT
     assert "43,8 milliards de dollars" in lead.content[0].value
@@ -130,7 +140,9 @@ def test_awkward_characters_in_a_title_survive_intact(client, name):
     Article.objects.filter(pk=story.pk).update(title=title, standfirst="a < b & c")
     _, feed, _ = fetch_feed(client, reverse(name))
     assert feed.entries[0].title == title
-    assert BeautifulSoup(feed.entries[0].summary, "html.parser").get_text() == "a < b & c"
+    assert (
+        BeautifulSoup(feed.entries[0].summary, "html.parser").get_text() == "a < b & c"
+    )
 
 
 @pytest.mark.parametrize("name", ["articles:feed_rss", "articles:feed_atom"])
@@ -160,7 +172,9 @@ def test_topic_feed_follows_its_topic_only(client, suffix):
     topic = make_topic(name="Chine", description="Tout sur la Chine.")
     inside = make_brief(topics=[topic])
     make_article(topics=[make_topic()])
-    _, feed, _ = fetch_feed(client, reverse(f"articles:topic_feed_{suffix}", args=[topic.slug]))
+    _, feed, _ = fetch_feed(
+        client, reverse(f"articles:topic_feed_{suffix}", args=[topic.slug])
+    )
     assert [e.title for e in feed.entries] == [inside.title]
     assert feed.feed.title == "La Gazette : Chine"
     assert feed.feed.link == SITE_URL + topic.get_absolute_url()
@@ -171,7 +185,10 @@ def test_topic_feed_follows_its_topic_only(client, suffix):
 def test_feed_is_newest_first_and_limited(client):
     now = timezone.now()
     for minutes in range(35):
-        make_article(title=f"Il y a {minutes} min", published_at=now - timedelta(minutes=minutes + 1))
+        make_article(
+            title=f"Il y a {minutes} min",
+            published_at=now - timedelta(minutes=minutes + 1),
+        )
     _, feed, _ = fetch_feed(client, reverse("articles:feed_rss"))
     assert [e.title for e in feed.entries] == [f"Il y a {m} min" for m in range(30)]
 
@@ -191,7 +208,9 @@ def test_hidden_stories_are_absent_from_every_feed(client, overrides):
     make_article(title="Visible", topics=[topic])
     make_brief(title="Visible aussi", topics=[topic])
     for maker in (make_article, make_brief):
-        maker(title="Caché", slug=f"cache-{maker.__name__}", topics=[topic], **overrides)
+        maker(
+            title="Caché", slug=f"cache-{maker.__name__}", topics=[topic], **overrides
+        )
     for url in all_feed_urls(topic):
         response, feed, _ = fetch_feed(client, url)
         assert "Caché" not in response.content.decode()
@@ -202,9 +221,16 @@ def test_hidden_stories_are_absent_from_every_feed(client, overrides):
 
 
 def test_relative_links_in_a_body_become_absolute(client):
-    story = make_article(body="Un fait[^1] et [un thème](/themes/chine/).\n\n[^1]: La source.")
+    story = make_article(
+        body="Un fait[^1] et [un thème](/themes/chine/).\n\n[^1]: La source."
+    )
     _, feed, _ = fetch_feed(client, reverse("articles:feed_atom"))
-    links = [a["href"] for a in BeautifulSoup(feed.entries[0].content[0].value, "html.parser").find_all("a")]
+    links = [
+        a["href"]
+        for a in BeautifulSoup(
+            feed.entries[0].content[0].value, "html.parser"
+        ).find_all("a")
+    ]
     assert links and all(href.startswith(SITE_URL) for href in links)
     assert SITE_URL + "/themes/chine/" in links
     assert SITE_URL + story.get_absolute_url() + "#fn:1" in links
@@ -212,8 +238,12 @@ def test_relative_links_in_a_body_become_absolute(client):
 
 def test_story_picture_becomes_an_enclosure(client, monkeypatch):
     picture = Picture(
-        url=SITE_URL + "/media/photo.jpg", mime_type="image/jpeg", width=800, height=600,
-        alt="Une photo", length=12345,
+        url=SITE_URL + "/media/photo.jpg",
+        mime_type="image/jpeg",
+        width=800,
+        height=600,
+        alt="Une photo",
+        length=12345,
     )
     monkeypatch.setattr("articles.feeds.story_picture", lambda story: picture)
     make_article()
@@ -257,7 +287,9 @@ def test_home_page_leads_a_feed_reader_to_the_seed_story_and_its_briefs(client, 
         for story in [seeded, *briefs]:
             entry = entries[SITE_URL + story.get_absolute_url()]
             assert entry.title == story.title
-            assert BeautifulSoup(entry.content[0].value, "html.parser").get_text().strip()
+            assert (
+                BeautifulSoup(entry.content[0].value, "html.parser").get_text().strip()
+            )
             assert story.body_html.count("<p>") == entry.content[0].value.count("<p>")
 
 
@@ -265,7 +297,11 @@ def test_topic_page_announces_its_own_feeds(client):
     topic = make_topic()
     page = BeautifulSoup(client.get(topic.get_absolute_url()).content, "html.parser")
     hrefs = {link["href"] for link in page.select('head link[rel="alternate"]')}
-    assert {f"/themes/{topic.slug}/rss/", f"/themes/{topic.slug}/atom/", "/flux/rss/"} <= hrefs
+    assert {
+        f"/themes/{topic.slug}/rss/",
+        f"/themes/{topic.slug}/atom/",
+        "/flux/rss/",
+    } <= hrefs
     for href in hrefs:
         fetch_feed(client, href)
 

@@ -56,18 +56,26 @@ def test_story_sitemap_locations_are_the_stories_absolute_urls(client):
     ]
     lastmods = [url.findtext(f"{SM}lastmod") for url in tree.findall(f"{SM}url")]
     brief.refresh_from_db()
-    assert lastmods[0] == timezone.localtime(brief.updated_at).replace(microsecond=0).isoformat()
+    assert (
+        lastmods[0]
+        == timezone.localtime(brief.updated_at).replace(microsecond=0).isoformat()
+    )
 
 
 def test_topic_sitemap_lists_topics_with_published_stories(client):
     live, empty = make_topic(), make_topic()
     make_article(topics=[live])
     make_article(topics=[empty], status=Status.DRAFT)
-    assert locations(xml(client, "/sitemap-themes.xml")) == [SITE_URL + live.get_absolute_url()]
+    assert locations(xml(client, "/sitemap-themes.xml")) == [
+        SITE_URL + live.get_absolute_url()
+    ]
 
 
 def test_news_sitemap_holds_the_last_48_hours(client, seeded):
-    fresh = make_article(title="Fusions & acquisitions", published_at=timezone.now() - timedelta(hours=47))
+    fresh = make_article(
+        title="Fusions & acquisitions",
+        published_at=timezone.now() - timedelta(hours=47),
+    )
     make_article(title="Trop vieux", published_at=timezone.now() - timedelta(hours=49))
     tree = xml(client, reverse("sitemap_news"))
     [url] = tree.findall(f"{SM}url")
@@ -77,7 +85,9 @@ def test_news_sitemap_holds_the_last_48_hours(client, seeded):
     assert news.findtext(f"{NEWS}publication/{NEWS}language") == "fr"
     assert news.findtext(f"{NEWS}title") == "Fusions & acquisitions"
     published = news.findtext(f"{NEWS}publication_date")
-    assert timezone.datetime.fromisoformat(published) == fresh.published_at.replace(microsecond=0)
+    assert timezone.datetime.fromisoformat(published) == fresh.published_at.replace(
+        microsecond=0
+    )
 
 
 @pytest.mark.parametrize(
@@ -94,7 +104,12 @@ def test_hidden_stories_are_absent_from_every_sitemap(client, overrides):
     make_article(title="Visible")
     hidden = make_article(title="Caché", topics=[secret], **overrides)
     make_brief(title="Caché aussi", topics=[secret], **overrides)
-    for url in ["/sitemap.xml", "/sitemap-articles.xml", "/sitemap-themes.xml", "/sitemap-actualites.xml"]:
+    for url in [
+        "/sitemap.xml",
+        "/sitemap-articles.xml",
+        "/sitemap-themes.xml",
+        "/sitemap-actualites.xml",
+    ]:
         content = client.get(url).content.decode()
         assert hidden.get_absolute_url() not in content
         assert secret.get_absolute_url() not in content

@@ -52,10 +52,12 @@ JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0
 def json_ld(data):
     """A <script type="application/ld+json"> element holding ``data``."""
     text = json.dumps(data, ensure_ascii=False).translate(JSON_SCRIPT_ESCAPES)
-    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
+    return format_html(
+        '<script type="application/ld+json">{}</script>', mark_safe(text)
+    )
 
 
 @register.filter
 def isoformat(value):
-    """ISO 8601 (W3C datetime) to the second, with the Paris offset of that instant."""
+    """ISO 8601 (W3C datetime) to the second, with the Paris offset."""
     return iso(value) if value else ""
