@@ -20,7 +20,7 @@ from .models import Article
 
 def validators(stories):
     """(ETag, Last-Modified) of a queryset of published stories, in one query."""
-    in_set = Q(pk__in=stories.values("pk"))
+    in_set = Q(pk__in=stories.order_by().values("pk"))
     facts = Article.objects.aggregate(
         count=Count("pk", filter=in_set),
         edited=Max("updated_at", filter=in_set),

@@ -313,3 +313,16 @@ def test_feed_urls_round_trip():
     assert reverse("articles:briefs_feed_atom") == "/flux/breves/atom/"
     assert reverse("articles:topic_feed_rss", args=["chine"]) == "/themes/chine/rss/"
     assert settings.LANGUAGE_CODE == "fr"
+
+
+def test_topic_feed_query_count_does_not_grow(client, django_assert_num_queries):
+    topic = make_topic()
+    make_article(topics=[topic, make_topic()])
+    url = reverse("articles:topic_feed_atom", args=[topic.slug])
+    # Topic, validators, items, their topics.
+    with django_assert_num_queries(4):
+        fetch_feed(client, url)
+    for _ in range(10):
+        make_brief(topics=[topic, make_topic()])
+    with django_assert_num_queries(4):
+        fetch_feed(client, url)
