@@ -20,6 +20,7 @@ from django.utils import feedgenerator
 from django.utils.html import escape
 
 from .conditional import conditional_response
+from .markdown_fr import french_typography
 from .models import Article, Topic
 from .rendering import sanitize_html
 from .seo import absolute_url, paris_time, story_picture
@@ -89,6 +90,7 @@ class StoryFeed(Feed):
         self_url = absolute_url(request.get_full_path())
         feed.feed["feed_url"] = self_url
         feed.feed["id"] = self_url
+        feed.feed["title"] = french_typography(feed.feed["title"])
         return feed
 
     def stories(self, obj):

@@ -87,7 +87,7 @@ def test_rss_channel_and_items_meet_rss_2_0(client, seeded):
     assert response["Content-Type"] == "application/rss+xml; charset=utf-8"
     assert tree.tag == "rss" and tree.get("version") == "2.0"
     channel = tree.find("channel")
-    assert channel.findtext("title") == "La Gazette : tous les articles et brèves"
+    assert channel.findtext("title") == "La Gazette\u202f: tous les articles et brèves"
     assert channel.findtext("link") == SITE_URL + "/"
     assert channel.findtext("description")
     assert channel.findtext("language") == "fr"
@@ -163,8 +163,8 @@ def test_kind_feeds_split_articles_and_briefs(client):
         _, briefs, _ = fetch_feed(client, reverse(f"articles:briefs_feed_{suffix}"))
         assert [e.title for e in articles.entries] == [article.title]
         assert [e.title for e in briefs.entries] == [brief.title]
-        assert articles.feed.title == "La Gazette : articles"
-        assert briefs.feed.title == "La Gazette : brèves"
+        assert articles.feed.title == "La Gazette\u202f: articles"
+        assert briefs.feed.title == "La Gazette\u202f: brèves"
 
 
 @pytest.mark.parametrize("suffix", ["rss", "atom"])
@@ -176,7 +176,7 @@ def test_topic_feed_follows_its_topic_only(client, suffix):
         client, reverse(f"articles:topic_feed_{suffix}", args=[topic.slug])
     )
     assert [e.title for e in feed.entries] == [inside.title]
-    assert feed.feed.title == "La Gazette : Chine"
+    assert feed.feed.title == "La Gazette\u202f: Chine"
     assert feed.feed.link == SITE_URL + topic.get_absolute_url()
     assert feed.feed.subtitle == "Tout sur la Chine."
     assert client.get(f"/themes/inconnu/{suffix}/").status_code == 404
