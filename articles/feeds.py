@@ -139,8 +139,7 @@ class StoryFeed(Feed):
         return paris_time(item.published_at)
 
     def item_updateddate(self, item):
-        # Scheduled stories are saved before their time.
-        return paris_time(max(item.updated_at, item.published_at))
+        return paris_time(item.modified_at)
 
     def item_author_name(self, item):
         return item.credit or settings.SITE_NAME

@@ -94,9 +94,7 @@ def story_metadata(story):
     picture = story_picture(story) or default_picture()
     description = Truncator(story.standfirst or story.title).words(40)
     published = iso(story.published_at) if story.published_at else None
-    # A story scheduled ahead is saved before its time: never modified earlier
-    # than it was published.
-    modified = iso(max(d for d in (story.updated_at, story.published_at) if d))
+    modified = iso(story.modified_at)
     if story.credit == settings.SITE_NAME:
         author = {"@type": "Organization", "name": story.credit, "url": home}
     else:

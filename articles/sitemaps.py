@@ -41,7 +41,7 @@ class StorySitemap(GazetteSitemap):
         )
 
     def lastmod(self, item):
-        return latest_change(item.updated_at, item.published_at)
+        return paris_time(item.modified_at)
 
     def get_latest_lastmod(self):
         facts = self.items().aggregate(
