@@ -4,9 +4,10 @@ from .models import Article, Topic
 
 
 def site(request):
-    """Site name and the navigation's topics (lazy: queried only if a page shows them)."""
+    """Site name and address, the navigation's topics (lazy: queried only if shown)."""
     return {
         "site_name": settings.SITE_NAME,
+        "site_url": settings.SITE_URL,
         "nav_topics": Topic.objects.filter(articles__in=Article.objects.published())
         .distinct()
         .order_by("name"),

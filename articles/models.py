@@ -152,5 +152,11 @@ class Article(models.Model):
         )
 
     @property
+    def modified_at(self):
+        """Last change readers see: the last edit, or the publication if later
+        (a scheduled story is saved before its time)."""
+        return max(d for d in (self.updated_at, self.published_at) if d is not None)
+
+    @property
     def is_brief(self):
         return self.kind == Kind.BRIEF

@@ -31,8 +31,12 @@ ALLOWED_ATTRIBUTES = {
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
 
-def sanitize_html(html: str) -> str:
-    """Strip everything a reader must never receive (scripts, handlers, styles)."""
+def sanitize_html(html: str, *, base_url: str | None = None) -> str:
+    """Strip everything a reader must never receive (scripts, handlers, styles).
+
+    With ``base_url``, relative links are resolved against it: HTML read
+    outside the page (a feed reader) has no address to resolve them from.
+    """
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
@@ -40,6 +44,7 @@ def sanitize_html(html: str) -> str:
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel="noopener noreferrer",
         strip_comments=True,
+        url_relative=("rewrite_with_base", base_url) if base_url else None,
     )
 
 

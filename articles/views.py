@@ -3,7 +3,9 @@ from django.shortcuts import get_object_or_404
 from django.utils.cache import add_never_cache_headers
 from django.views.generic import DetailView, ListView, TemplateView
 
+from .conditional import conditional_response
 from .models import Article, Topic
+from .seo import story_metadata
 
 CARD_FIELDS = ("title", "slug", "kind", "standfirst", "published_at", "dateline")
 
@@ -48,6 +50,18 @@ class ArticleDetailView(DetailView):
             ),
         )
 
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+
+        def respond():
+            return self.render_to_response(self.get_context_data(object=self.object))
+
+        if not self.object.is_published():
+            return respond()
+        # The page also shows related briefs and the topics in the navigation:
+        # any change to the published stories may change it.
+        return conditional_response(request, Article.objects.published(), respond)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         story = self.object
@@ -55,6 +69,7 @@ class ArticleDetailView(DetailView):
         context["related_briefs"] = [r for r in related if r.is_brief]
         context["parent_articles"] = [r for r in related if not r.is_brief]
         context["is_preview"] = not story.is_published()
+        context["metadata"] = story_metadata(story)
         return context
 
     def render_to_response(self, context, **response_kwargs):

@@ -1,7 +1,33 @@
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.views.generic import TemplateView
+
+from articles.sitemaps import NewsSitemap
+
+from . import sitemaps
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("sitemap.xml", sitemaps.index, name="sitemap_index"),
+    path(
+        "sitemap-actualites.xml",
+        sitemap,
+        {"sitemaps": {"actualites": NewsSitemap}, "template_name": "sitemaps/news.xml"},
+        name="sitemap_news",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemap,
+        {"sitemaps": sitemaps.SITEMAPS, "template_name": "sitemaps/urlset.xml"},
+        name="sitemap_section",
+    ),
+    path(
+        "robots.txt",
+        TemplateView.as_view(
+            template_name="robots.txt", content_type="text/plain; charset=utf-8"
+        ),
+        name="robots",
+    ),
     path("", include("articles.urls")),
 ]

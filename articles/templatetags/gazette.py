@@ -1,8 +1,13 @@
-"""Template tags for reader pages: French dates with their UTC offset."""
+"""Template tags for reader pages: French dates with their UTC offset, JSON-LD."""
+import json
+
 from django import template
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from articles.seo import iso
 
 register = template.Library()
 
@@ -37,3 +42,22 @@ def time_tag(value, with_time=True):
         french_date(local),
         utc_offset(local),
     )
+
+
+# Inside <script>, "</script>" or "<!--" would end the element early.
+JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+@register.simple_tag
+def json_ld(data):
+    """A <script type="application/ld+json"> element holding ``data``."""
+    text = json.dumps(data, ensure_ascii=False).translate(JSON_SCRIPT_ESCAPES)
+    return format_html(
+        '<script type="application/ld+json">{}</script>', mark_safe(text)
+    )
+
+
+@register.filter
+def isoformat(value):
+    """ISO 8601 (W3C datetime) to the second, with the Paris offset."""
+    return iso(value) if value else ""

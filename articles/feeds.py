@@ -1,0 +1,201 @@
+"""RSS 2.0 and Atom 1.0 feeds of published stories.
+
+Every feed is a ``StoryFeed``: its items come from ``stories(obj)``, a
+queryset of published stories, so a feed for any set of stories (a topic, a
+country, a filtered listing) only says which set, its title and its page.
+Each feed class serves both formats: the URLconf instantiates it with the
+generator (``TopicFeed(RSS)``, ``TopicFeed(ATOM)``).
+"""
+
+from datetime import UTC
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import feedgenerator
+from django.utils.html import escape
+
+from .conditional import conditional_response
+from .markdown_fr import french_typography
+from .models import Article, Topic
+from .rendering import sanitize_html
+from .seo import absolute_url, paris_time, story_picture
+
+CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
+DCTERMS_NS = "http://purl.org/dc/terms/"
+
+
+class RssFeed(feedgenerator.Rss201rev2Feed):
+    """RSS 2.0 with the full body (content:encoded) and the last edit (dcterms)."""
+
+    def rss_attributes(self):
+        return {
+            **super().rss_attributes(),
+            "xmlns:content": CONTENT_NS,
+            "xmlns:dcterms": DCTERMS_NS,
+        }
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        handler.addQuickElement("content:encoded", item["content"])
+        handler.addQuickElement(
+            "dcterms:modified", feedgenerator.rfc3339_date(item["updateddate"])
+        )
+
+
+class AtomFeed(feedgenerator.Atom1Feed):
+    """Atom 1.0 with the full body as HTML content."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        handler.addQuickElement("content", item["content"], {"type": "html"})
+
+
+RSS = RssFeed
+ATOM = AtomFeed
+
+
+class StoryFeed(Feed):
+    """Published stories, newest first; subclasses say which ones."""
+
+    limit = 30
+    language = "fr"
+
+    def __init__(self, feed_type=RSS):
+        self.feed_type = feed_type
+
+    def __call__(self, request, *args, **kwargs):
+        try:
+            obj = self.get_object(request, *args, **kwargs)
+        except ObjectDoesNotExist:
+            raise Http404("Ce flux n’existe pas.")
+
+        def respond():
+            feed = self.get_feed(obj, request)
+            # One string, not thousands of small writes to the response.
+            return HttpResponse(
+                feed.writeString("utf-8"), content_type=feed.content_type
+            )
+
+        return conditional_response(request, self.stories(obj), respond)
+
+    def get_feed(self, obj, request):
+        feed = super().get_feed(obj, request)
+        # The self link and the Atom id name the public address, and a feed's
+        # id must differ from its siblings' (they share the page they link to).
+        self_url = absolute_url(request.get_full_path())
+        feed.feed["feed_url"] = self_url
+        feed.feed["id"] = self_url
+        feed.feed["title"] = french_typography(feed.feed["title"])
+        return feed
+
+    def stories(self, obj):
+        """The published stories this feed follows (override in subclasses)."""
+        return Article.objects.published()
+
+    def items(self, obj):
+        return (
+            self.stories(obj)
+            .prefetch_related("topics")
+            .order_by("-published_at", "-pk")[: self.limit]
+        )
+
+    def link(self, obj):
+        return absolute_url(reverse("articles:home"))
+
+    def description(self, obj):
+        return f"Les derniers articles et brèves publiés par {settings.SITE_NAME}."
+
+    def subtitle(self, obj):
+        # Atom's counterpart of the RSS channel description.
+        return self.description(obj)
+
+    def item_title(self, item):
+        # Titles are text (RSS 2.0, Atom type="text"): the XML writer escapes
+        # them once; Django's default escapes twice and "&" would show "&amp;".
+        return item.title
+
+    def item_link(self, item):
+        return absolute_url(item.get_absolute_url())
+
+    def item_description(self, item):
+        # The standfirst is plain text; summaries are read as HTML.
+        return escape(item.standfirst) if item.standfirst else None
+
+    def item_guid(self, item):
+        """A tag: URI from the row's identity and creation day: a new slug keeps it."""
+        host = urlsplit(settings.SITE_URL).hostname
+        created = item.created_at.astimezone(UTC)
+        return f"tag:{host},{created:%Y-%m-%d}:article:{item.pk}"
+
+    def item_guid_is_permalink(self, item):
+        return False
+
+    def item_pubdate(self, item):
+        return paris_time(item.published_at)
+
+    def item_updateddate(self, item):
+        return paris_time(item.modified_at)
+
+    def item_author_name(self, item):
+        return item.credit or settings.SITE_NAME
+
+    def item_categories(self, item):
+        return [topic.name for topic in item.topics.all()]
+
+    def item_enclosures(self, item):
+        picture = story_picture(item)
+        if picture is None:
+            return []
+        return [
+            feedgenerator.Enclosure(picture.url, str(picture.length), picture.mime_type)
+        ]
+
+    def item_extra_kwargs(self, item):
+        base = absolute_url(item.get_absolute_url())
+        return {"content": sanitize_html(item.body_html, base_url=base)}
+
+
+class LatestStoriesFeed(StoryFeed):
+    title = f"{settings.SITE_NAME} : tous les articles et brèves"
+
+
+class LatestArticlesFeed(StoryFeed):
+    title = f"{settings.SITE_NAME} : articles"
+
+    def description(self, obj):
+        return f"Les derniers articles publiés par {settings.SITE_NAME}."
+
+    def stories(self, obj):
+        return Article.objects.published().articles()
+
+
+class LatestBriefsFeed(StoryFeed):
+    title = f"{settings.SITE_NAME} : brèves"
+
+    def description(self, obj):
+        return f"Les dernières brèves publiées par {settings.SITE_NAME}."
+
+    def stories(self, obj):
+        return Article.objects.published().briefs()
+
+
+class TopicFeed(StoryFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Topic, slug=slug)
+
+    def stories(self, obj):
+        return Article.objects.published().filter(topics=obj)
+
+    def title(self, obj):
+        return f"{settings.SITE_NAME} : {obj.name}"
+
+    def description(self, obj):
+        return obj.description or f"Les derniers articles sur le thème {obj.name}."
+
+    def link(self, obj):
+        return absolute_url(obj.get_absolute_url())

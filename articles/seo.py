@@ -1,0 +1,162 @@
+"""What search engines and social networks read about a story.
+
+Absolute addresses come from ``settings.SITE_URL``, never from the request's
+host, so feeds, sitemaps and sharing tags name the public site whatever proxy
+a request came through.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import Truncator
+
+
+def absolute_url(path):
+    """``path`` (a site-relative URL) on the public site."""
+    if path.startswith(("http://", "https://")):
+        return path
+    return settings.SITE_URL + path
+
+
+@dataclass(frozen=True)
+class Picture:
+    url: str
+    mime_type: str
+    width: int
+    height: int
+    alt: str
+    length: int = 0  # bytes, for RSS enclosures; 0 when unknown
+
+
+def story_picture(story):
+    """The story's own picture, or None.
+
+    Stories have no picture field yet. When one is added, build its Picture
+    here: feeds (enclosure) and sharing tags (og:image, JSON-LD) read this one
+    hook, and fall back to the masthead for sharing.
+    """
+    return None
+
+
+def default_picture():
+    """The masthead, shared for stories without a picture of their own."""
+    return Picture(
+        url=absolute_url(static("img/partage.png")),
+        mime_type="image/png",
+        width=1200,
+        height=630,
+        alt=f"{settings.SITE_NAME}, l’actualité, des faits et des chiffres",
+    )
+
+
+def publisher_logo():
+    return Picture(
+        url=absolute_url(static("img/logo.png")),
+        mime_type="image/png",
+        width=600,
+        height=60,
+        alt=settings.SITE_NAME,
+    )
+
+
+def paris_time(value):
+    """The instant with its Paris offset, to the second, as feeds and tags print it."""
+    return timezone.localtime(value).replace(microsecond=0)
+
+
+def iso(value):
+    return paris_time(value).isoformat()
+
+
+@dataclass(frozen=True)
+class StoryMetadata:
+    """Canonical address, description, picture and JSON-LD of one story."""
+
+    url: str
+    description: str
+    picture: Picture
+    published: str
+    modified: str
+    section: str
+    keywords: list
+    structured_data: list
+
+
+def story_metadata(story):
+    """Sharing and search metadata; the story's topics must be prefetched."""
+    url = absolute_url(story.get_absolute_url())
+    home = absolute_url(reverse("articles:home"))
+    topics = list(story.topics.all())
+    keywords = [topic.name for topic in topics]
+    picture = story_picture(story) or default_picture()
+    description = Truncator(story.standfirst or story.title).words(40)
+    published = iso(story.published_at) if story.published_at else None
+    modified = iso(story.modified_at)
+    if story.credit == settings.SITE_NAME:
+        author = {"@type": "Organization", "name": story.credit, "url": home}
+    else:
+        author = {"@type": "Person", "name": story.credit or settings.SITE_NAME}
+    logo = publisher_logo()
+    article = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+        "url": url,
+        "headline": story.title,
+        "description": description,
+        "dateModified": modified,
+        "author": [author],
+        "publisher": {
+            "@type": "NewsMediaOrganization",
+            "name": settings.SITE_NAME,
+            "url": home,
+            "logo": {
+                "@type": "ImageObject",
+                "url": logo.url,
+                "width": logo.width,
+                "height": logo.height,
+            },
+        },
+        "image": [
+            {
+                "@type": "ImageObject",
+                "url": picture.url,
+                "width": picture.width,
+                "height": picture.height,
+            }
+        ],
+        "inLanguage": "fr",
+        "isAccessibleForFree": True,
+    }
+    if published:
+        article["datePublished"] = published
+    if story.dateline:
+        article["dateline"] = story.dateline
+    if topics:
+        article["articleSection"] = topics[0].name
+        article["keywords"] = keywords
+    trail = [(settings.SITE_NAME, home)]
+    if topics:
+        trail.append((topics[0].name, absolute_url(topics[0].get_absolute_url())))
+    trail.append((story.title, url))
+    breadcrumbs = {
+        "@context": "https://schema.org",
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": n, "name": name, "item": item}
+            for n, (name, item) in enumerate(trail, start=1)
+        ],
+    }
+    return StoryMetadata(
+        url=url,
+        description=description,
+        picture=picture,
+        published=published,
+        modified=modified,
+        section=topics[0].name if topics else "",
+        keywords=keywords,
+        structured_data=[article, breadcrumbs],
+    )
