@@ -1,7 +1,9 @@
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from simple_history.models import HistoricalRecords
 
 from .markdown_fr import french_typography
 from .rendering import render_markdown
@@ -40,6 +42,10 @@ class Status(models.TextChoices):
     DRAFT = "draft", "Brouillon"
     REVIEW = "review", "En relecture"
     PUBLISHED = "published", "Publié"
+
+
+class EditConflict(Exception):
+    """The story changed in the database since the version being saved was read."""
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -114,13 +120,41 @@ class Article(models.Model):
         editable=False,
         help_text="Identifie la dépêche importée, pour qu’un nouvel import la mette à jour.",
     )
+    version = models.PositiveIntegerField(
+        "version",
+        default=1,
+        editable=False,
+        help_text="Augmente à chaque enregistrement ; refuse d’écraser une version plus récente.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="créé par",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="modifié par",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     objects = ArticleQuerySet.as_manager()
+    history = HistoricalRecords(
+        excluded_fields=["body_html"], verbose_name="version d’article"
+    )
 
     class Meta:
         ordering = ["-published_at", "-pk"]
         verbose_name = "article"
         verbose_name_plural = "articles"
+        permissions = [("publish_article", "Peut publier, programmer et dépublier")]
         indexes = [
             models.Index(fields=["status", "-published_at"], name="article_status_pub_idx"),
             models.Index(fields=["kind", "status", "-published_at"], name="article_kind_pub_idx"),
@@ -129,6 +163,14 @@ class Article(models.Model):
     def __str__(self):
         return self.title
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        article = super().from_db(db, field_names, values)
+        # What the row held when read: the slug and state decide whether a
+        # redirect is owed, the version guards against lost updates.
+        article._loaded = dict(zip(field_names, values))
+        return article
+
     def save(self, *args, **kwargs):
         self.title = french_typography(self.title)
         self.standfirst = french_typography(self.standfirst)
@@ -136,12 +178,69 @@ class Article(models.Model):
             self.slug = slugify(self.title)[:255]
         self.body_html = render_markdown(self.body)
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "body" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "body_html", "title", "standfirst"}
-        super().save(*args, **kwargs)
+        if update_fields is not None:
+            extra = {"version", "updated_at"}
+            if "body" in update_fields:
+                extra |= {"body_html", "title", "standfirst"}
+            kwargs["update_fields"] = {*update_fields, *extra}
+        adding = self._state.adding
+        if not adding:
+            self._expected_version = self.version
+            self.version += 1
+        try:
+            super().save(*args, **kwargs)
+        except EditConflict:
+            self.version = self._expected_version
+            raise
+        if not adding:
+            self._redirect_old_slug()
+        self._loaded = {
+            "slug": self.slug,
+            "status": self.status,
+            "published_at": self.published_at,
+        }
+
+    def _do_update(self, base_qs, using, pk_val, values, update_fields, forced_update):
+        # The version read is part of the UPDATE's WHERE clause, so a save based
+        # on a stale read matches no row instead of overwriting newer work.
+        expected = getattr(self, "_expected_version", None)
+        if expected is None:
+            return super()._do_update(
+                base_qs, using, pk_val, values, update_fields, forced_update
+            )
+        guarded = base_qs.filter(version=expected)
+        if super()._do_update(guarded, using, pk_val, values, update_fields, forced_update):
+            return True
+        if base_qs.filter(pk=pk_val).exists():
+            raise EditConflict(pk_val)
+        return False
+
+    def clean(self):
+        if self.status == Status.PUBLISHED:
+            self.publish()
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def publish(self):
+        """Mark published; without a publication time, publish now."""
+        self.status = Status.PUBLISHED
+        if self.published_at is None:
+            self.published_at = timezone.now()
+
+    def _redirect_old_slug(self):
+        loaded = getattr(self, "_loaded", None)
+        if not loaded or loaded.get("slug", self.slug) == self.slug:
+            return
+        SlugRedirect.objects.filter(old_slug=self.slug).delete()
+        was_public = loaded.get("status") == Status.PUBLISHED and (
+            loaded.get("published_at") is not None
+            and loaded["published_at"] <= timezone.now()
+        )
+        if was_public:
+            SlugRedirect.objects.update_or_create(
+                old_slug=loaded["slug"], defaults={"article": self}
+            )
 
     def is_published(self):
         """Mirror of ``ArticleQuerySet.published()`` for one instance."""
@@ -154,3 +253,64 @@ class Article(models.Model):
     @property
     def is_brief(self):
         return self.kind == Kind.BRIEF
+
+    @property
+    def is_scheduled(self):
+        """Marked published with a publication time still to come."""
+        return (
+            self.status == Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+    @property
+    def last_modified(self):
+        """When the story last changed for readers (edits and corrections alike)."""
+        return self.updated_at
+
+
+class Correction(models.Model):
+    """A dated, public note on what a published story got wrong."""
+
+    article = models.ForeignKey(
+        Article, verbose_name="article", on_delete=models.CASCADE, related_name="corrections"
+    )
+    corrected_at = models.DateTimeField("date", default=timezone.now)
+    wrong = models.TextField("ce qui était faux", help_text="Ce que l’article disait.")
+    right = models.TextField("ce qui est exact", help_text="La version corrigée, en texte simple.")
+    public = models.BooleanField(
+        "publique",
+        default=True,
+        help_text="Affichée sous l’article, qui est alors signalé « corrigé » dans les listes.",
+    )
+
+    class Meta:
+        ordering = ["corrected_at", "pk"]
+        verbose_name = "correction"
+        verbose_name_plural = "corrections"
+
+    def __str__(self):
+        return f"Correction du {self.corrected_at:%d/%m/%Y} : {self.article}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # Readers and feeds date the story by updated_at: a correction is a
+        # change to the story even though no field of the story moved.
+        Article.objects.filter(pk=self.article_id).update(updated_at=timezone.now())
+
+
+class SlugRedirect(models.Model):
+    """A former address of a published story, answered with a 301 to the current one."""
+
+    old_slug = models.SlugField("ancien identifiant d’URL", max_length=255, unique=True)
+    article = models.ForeignKey(
+        Article, verbose_name="article", on_delete=models.CASCADE, related_name="slug_redirects"
+    )
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "redirection d’adresse"
+        verbose_name_plural = "redirections d’adresse"
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.article.slug}"
