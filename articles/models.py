@@ -53,6 +53,10 @@ class ArticleQuerySet(models.QuerySet):
         """Visible to readers: marked published and not scheduled for later."""
         return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
 
+    def scheduled(self):
+        """Marked published, with a publication time still to come."""
+        return self.filter(status=Status.PUBLISHED, published_at__gt=timezone.now())
+
     def articles(self):
         """Full articles only (not briefs)."""
         return self.filter(kind=Kind.ARTICLE)
@@ -163,14 +167,6 @@ class Article(models.Model):
     def __str__(self):
         return self.title
 
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        article = super().from_db(db, field_names, values)
-        # What the row held when read: the slug and state decide whether a
-        # redirect is owed, the version guards against lost updates.
-        article._loaded = dict(zip(field_names, values))
-        return article
-
     def save(self, *args, **kwargs):
         self.title = french_typography(self.title)
         self.standfirst = french_typography(self.standfirst)
@@ -183,8 +179,9 @@ class Article(models.Model):
             if "body" in update_fields:
                 extra |= {"body_html", "title", "standfirst"}
             kwargs["update_fields"] = {*update_fields, *extra}
-        adding = self._state.adding
-        if not adding:
+        before = None
+        if not self._state.adding:
+            before = Article.objects.only("slug", "status", "published_at").get(pk=self.pk)
             self._expected_version = self.version
             self.version += 1
         try:
@@ -192,13 +189,21 @@ class Article(models.Model):
         except EditConflict:
             self.version = self._expected_version
             raise
-        if not adding:
-            self._redirect_old_slug()
-        self._loaded = {
-            "slug": self.slug,
-            "status": self.status,
-            "published_at": self.published_at,
-        }
+        if before is not None and before.slug != self.slug:
+            self._slug_moved(before)
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.status == Status.PUBLISHED:
+            self.publish()
+
+    def publish(self):
+        """Mark published; without a publication time, publish now."""
+        self.status = Status.PUBLISHED
+        if self.published_at is None:
+            self.published_at = timezone.now()
 
     def _do_update(self, base_qs, using, pk_val, values, update_fields, forced_update):
         # The version read is part of the UPDATE's WHERE clause, so a save based
@@ -215,31 +220,13 @@ class Article(models.Model):
             raise EditConflict(pk_val)
         return False
 
-    def clean(self):
-        if self.status == Status.PUBLISHED:
-            self.publish()
-
-    def get_absolute_url(self):
-        return reverse("articles:detail", kwargs={"slug": self.slug})
-
-    def publish(self):
-        """Mark published; without a publication time, publish now."""
-        self.status = Status.PUBLISHED
-        if self.published_at is None:
-            self.published_at = timezone.now()
-
-    def _redirect_old_slug(self):
-        loaded = getattr(self, "_loaded", None)
-        if not loaded or loaded.get("slug", self.slug) == self.slug:
-            return
+    def _slug_moved(self, before):
+        # A reader may hold the old address of a story that was public: keep it
+        # answering. An address taken back by the story needs no redirect.
         SlugRedirect.objects.filter(old_slug=self.slug).delete()
-        was_public = loaded.get("status") == Status.PUBLISHED and (
-            loaded.get("published_at") is not None
-            and loaded["published_at"] <= timezone.now()
-        )
-        if was_public:
+        if before.is_published():
             SlugRedirect.objects.update_or_create(
-                old_slug=loaded["slug"], defaults={"article": self}
+                old_slug=before.slug, defaults={"article": self}
             )
 
     def is_published(self):
