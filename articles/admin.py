@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -294,7 +295,8 @@ class ArticleAdmin(SimpleHistoryAdmin):
             story.updated_by = request.user
             story._history_user = request.user
             try:
-                story.save()
+                with transaction.atomic():
+                    story.save()
             except EditConflict:
                 self.message_user(
                     request,

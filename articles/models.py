@@ -45,7 +45,11 @@ class Status(models.TextChoices):
 
 
 class EditConflict(Exception):
-    """The story changed in the database since the version being saved was read."""
+    """The story changed in the database since the version being saved was read.
+
+    Raised from inside the save: the enclosing transaction must be rolled back,
+    so catch it outside an ``atomic`` block or wrap the save in one.
+    """
 
 
 class ArticleQuerySet(models.QuerySet):
