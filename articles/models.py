@@ -207,7 +207,8 @@ class Article(models.Model):
         """Mark published; without a publication time, publish now."""
         self.status = Status.PUBLISHED
         if self.published_at is None:
-            self.published_at = timezone.now()
+            # Whole seconds, as the admin's date and time fields show them.
+            self.published_at = timezone.now().replace(microsecond=0)
 
     def _do_update(self, base_qs, using, pk_val, values, update_fields, forced_update):
         # The version read is part of the UPDATE's WHERE clause, so a save based
