@@ -1,9 +1,10 @@
-"""The newsroom: roles, the draft → review → published workflow, history, no lost edit.
+"""The newsroom: roles, draft → review → published, history, and no lost edit.
 
 Writers (« Rédacteurs ») create stories and edit their own until they are
 published; editors (« Éditeurs », the ``publish_article`` permission) edit,
 publish, schedule, unpublish and delete everything.
 """
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -34,7 +35,8 @@ MARKDOWN_HELP = mark_safe(
 <dt>Liste</dt><dd>une ligne par élément, commençant par <code>- </code></dd>
 <dt>Citation</dt><dd><code>&gt; texte cité</code></dd>
 <dt>Note</dt><dd><code>texte[^1]</code> puis <code>[^1]: la note</code></dd>
-<dt>Tableau</dt><dd><code>| A | B |</code> / <code>|---|---|</code> / <code>| 1 | 2 |</code></dd>
+<dt>Tableau</dt><dd><code>| A | B |</code> / <code>|---|---|</code> /
+<code>| 1 | 2 |</code></dd>
 <dt>Typographie</dt><dd>les guillemets droits deviennent « », l’apostrophe ’ ;
 le HTML est retiré.</dd>
 </dl>"""
@@ -97,7 +99,9 @@ class ArticleAdminForm(forms.ModelForm):
             "remplacer sa version par la vôtre.",
             code="edit_conflict",
             params={
-                "who": (who.get_full_name() or who.get_username()) if who else "Quelqu’un",
+                "who": (who.get_full_name() or who.get_username())
+                if who
+                else "Quelqu’un",
                 "when": french_date(current.updated_at),
             },
         )
@@ -166,11 +170,28 @@ class ArticleAdmin(SimpleHistoryAdmin):
     inlines = [CorrectionInline]
     actions = ["submit_for_review", "publish", "unpublish"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "kind", ("status", "published_at"), "base_version"]}),
-        ("Texte", {"fields": ["standfirst", ("body", "markdown_help"), "body_preview"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "slug",
+                    "kind",
+                    ("status", "published_at"),
+                    "base_version",
+                ]
+            },
+        ),
+        (
+            "Texte",
+            {"fields": ["standfirst", ("body", "markdown_help"), "body_preview"]},
+        ),
         ("Présentation", {"fields": ["dateline", "credit", "topics", "related"]}),
         ("Prévisualisation", {"fields": ["preview_links"]}),
-        ("Suivi", {"fields": [("created_by", "created_at"), ("updated_by", "updated_at")]}),
+        (
+            "Suivi",
+            {"fields": [("created_by", "created_at"), ("updated_by", "updated_at")]},
+        ),
     ]
     readonly_fields = [
         "markdown_help",
@@ -192,7 +213,10 @@ class ArticleAdmin(SimpleHistoryAdmin):
         """Editors edit any story; writers their own, until it is published."""
         if is_editor(request):
             return True
-        return article.created_by_id == request.user.pk and article.status != Status.PUBLISHED
+        return (
+            article.created_by_id == request.user.pk
+            and article.status != Status.PUBLISHED
+        )
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
@@ -218,7 +242,9 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
         if db_field.name == "status" and not is_editor(request):
-            kwargs["choices"] = [(s.value, s.label) for s in (Status.DRAFT, Status.REVIEW)]
+            kwargs["choices"] = [
+                (s.value, s.label) for s in (Status.DRAFT, Status.REVIEW)
+            ]
         return super().formfield_for_choice_field(db_field, request, **kwargs)
 
     # Saving
@@ -247,7 +273,9 @@ class ArticleAdmin(SimpleHistoryAdmin):
                 french_date(obj.published_at),
             )
         return format_html(
-            '<span class="state state--{}">{}</span>', obj.status, obj.get_status_display()
+            '<span class="state state--{}">{}</span>',
+            obj.status,
+            obj.get_status_display(),
         )
 
     @admin.display(description="aperçu")
@@ -262,7 +290,8 @@ class ArticleAdmin(SimpleHistoryAdmin):
         if not obj.pk:
             return "Enregistrez l’article pour le prévisualiser."
         return format_html(
-            '<a class="button" href="{}" target="_blank" rel="noopener">Prévisualiser</a>'
+            '<a class="button" href="{}" target="_blank" rel="noopener">'
+            "Prévisualiser</a>"
             '<p class="help">Lien de relecture pour une personne sans compte, valable '
             "jusqu’au {} :</p>"
             '<input type="text" class="vLargeTextField" readonly value="{}" '
@@ -281,7 +310,9 @@ class ArticleAdmin(SimpleHistoryAdmin):
         if not obj.body_html:
             return "Enregistrez pour voir le texte mis en forme."
         # body_html was sanitised by render_markdown when the story was saved.
-        return format_html('<div class="body-preview">{}</div>', mark_safe(obj.body_html))
+        return format_html(
+            '<div class="body-preview">{}</div>', mark_safe(obj.body_html)
+        )
 
     # Workflow actions
 
@@ -312,10 +343,13 @@ class ArticleAdmin(SimpleHistoryAdmin):
     def submit_for_review(self, request, queryset):
         drafts = queryset.filter(status=Status.DRAFT)
         saved = self._apply(
-            request, drafts, lambda story: setattr(story, "status", Status.REVIEW),
+            request,
+            drafts,
+            lambda story: setattr(story, "status", Status.REVIEW),
             "Soumis à la relecture.",
         )
-        self.message_user(request, f"{plural(len(saved), 'article soumis', 'articles soumis')} à la relecture.")
+        submitted = plural(len(saved), "article soumis", "articles soumis")
+        self.message_user(request, f"{submitted} à la relecture.")
         skipped = queryset.count() - len(saved)
         if skipped:
             self.message_user(
@@ -325,29 +359,40 @@ class ArticleAdmin(SimpleHistoryAdmin):
                 messages.WARNING,
             )
 
-    @admin.action(description="Publier (ou programmer si la date est future)", permissions=["publish"])
+    @admin.action(
+        description="Publier (ou programmer si la date est future)",
+        permissions=["publish"],
+    )
     def publish(self, request, queryset):
         saved = self._apply(
-            request, queryset.exclude(status=Status.PUBLISHED), Article.publish, "Publié."
+            request,
+            queryset.exclude(status=Status.PUBLISHED),
+            Article.publish,
+            "Publié.",
         )
         live = [story for story in saved if story.is_published()]
         if live:
-            self.message_user(request, f"{plural(len(live), 'article publié', 'articles publiés')}.")
+            self.message_user(
+                request, f"{plural(len(live), 'article publié', 'articles publiés')}."
+            )
         for story in saved:
             if story.is_scheduled:
+                when = french_date(story.published_at)
                 self.message_user(
-                    request,
-                    f"« {story} » est programmé : il paraîtra le {french_date(story.published_at)}.",
+                    request, f"« {story} » est programmé : il paraîtra le {when}."
                 )
         unchanged = queryset.count() - len(saved)
         if unchanged:
-            self.message_user(
-                request,
-                f"{plural(unchanged, 'article déjà publié ou programmé', 'articles déjà publiés ou programmés')}, inchangé{'s' if unchanged > 1 else ''}.",
-                messages.WARNING,
+            text = plural(
+                unchanged,
+                "article déjà publié ou programmé, inchangé",
+                "articles déjà publiés ou programmés, inchangés",
             )
+            self.message_user(request, f"{text}.", messages.WARNING)
 
-    @admin.action(description="Dépublier (remettre en brouillon)", permissions=["publish"])
+    @admin.action(
+        description="Dépublier (remettre en brouillon)", permissions=["publish"]
+    )
     def unpublish(self, request, queryset):
         saved = self._apply(
             request,
@@ -355,10 +400,8 @@ class ArticleAdmin(SimpleHistoryAdmin):
             lambda story: setattr(story, "status", Status.DRAFT),
             "Dépublié.",
         )
-        self.message_user(
-            request,
-            f"{plural(len(saved), 'article retiré', 'articles retirés')} du site et remis en brouillon.",
-        )
+        removed = plural(len(saved), "article retiré", "articles retirés")
+        self.message_user(request, f"{removed} du site et remis en brouillon.")
 
     # History: compare two versions, restore one
 
@@ -386,7 +429,9 @@ class ArticleAdmin(SimpleHistoryAdmin):
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method == "POST":
             # simple-history saves a POST without asking whether the user may.
-            if self.revert_disabled(request, self.get_object(request, unquote(object_id))):
+            if self.revert_disabled(
+                request, self.get_object(request, unquote(object_id))
+            ):
                 raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
 
@@ -407,7 +452,8 @@ class ArticleAdmin(SimpleHistoryAdmin):
         restore_url = None
         if not self.revert_disabled(request, article):
             restore_url = reverse(
-                "admin:articles_article_simple_history", args=[article.pk, old.history_id]
+                "admin:articles_article_simple_history",
+                args=[article.pk, old.history_id],
             )
         context = {
             **self.admin_site.each_context(request),

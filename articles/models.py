@@ -78,7 +78,8 @@ class Article(models.Model):
         "identifiant d’URL",
         max_length=255,
         unique=True,
-        help_text="Forme l’adresse de la page ; ne le changez plus une fois l’article publié.",
+        help_text="Forme l’adresse de la page. Changé après publication, l’ancienne "
+        "adresse renvoie vers la nouvelle.",
     )
     kind = models.CharField(
         "type", max_length=10, choices=Kind.choices, default=Kind.ARTICLE
@@ -132,7 +133,8 @@ class Article(models.Model):
         "version",
         default=1,
         editable=False,
-        help_text="Augmente à chaque enregistrement ; refuse d’écraser une version plus récente.",
+        help_text="Augmente à chaque enregistrement ; empêche d’écraser une version "
+        "plus récente.",
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -185,7 +187,8 @@ class Article(models.Model):
             kwargs["update_fields"] = {*update_fields, *extra}
         before = None
         if not self._state.adding:
-            before = Article.objects.only("slug", "status", "published_at").get(pk=self.pk)
+            before = Article.objects.only("slug", "status", "published_at")
+            before = before.get(pk=self.pk)
             self._expected_version = self.version
             self.version += 1
         try:
@@ -214,12 +217,11 @@ class Article(models.Model):
         # The version read is part of the UPDATE's WHERE clause, so a save based
         # on a stale read matches no row instead of overwriting newer work.
         expected = getattr(self, "_expected_version", None)
+        args = (using, pk_val, values, update_fields, forced_update)
         if expected is None:
-            return super()._do_update(
-                base_qs, using, pk_val, values, update_fields, forced_update
-            )
+            return super()._do_update(base_qs, *args)
         guarded = base_qs.filter(version=expected)
-        if super()._do_update(guarded, using, pk_val, values, update_fields, forced_update):
+        if super()._do_update(guarded, *args):
             return True
         if base_qs.filter(pk=pk_val).exists():
             raise EditConflict(pk_val)
@@ -265,15 +267,20 @@ class Correction(models.Model):
     """A dated, public note on what a published story got wrong."""
 
     article = models.ForeignKey(
-        Article, verbose_name="article", on_delete=models.CASCADE, related_name="corrections"
+        Article,
+        verbose_name="article",
+        on_delete=models.CASCADE,
+        related_name="corrections",
     )
     corrected_at = models.DateTimeField("date", default=timezone.now)
     wrong = models.TextField("ce qui était faux", help_text="Ce que l’article disait.")
-    right = models.TextField("ce qui est exact", help_text="La version corrigée, en texte simple.")
+    right = models.TextField(
+        "ce qui est exact", help_text="La version corrigée, en texte simple."
+    )
     public = models.BooleanField(
         "publique",
         default=True,
-        help_text="Affichée sous l’article, qui est alors signalé « corrigé » dans les listes.",
+        help_text="Affichée sous l’article, alors signalé « corrigé » dans les listes.",
     )
 
     class Meta:
@@ -294,9 +301,14 @@ class Correction(models.Model):
 class SlugRedirect(models.Model):
     """A former address of a published story, answered with a 301 to the current one."""
 
-    old_slug = models.SlugField("ancien identifiant d’URL", max_length=255, unique=True)
+    old_slug = models.SlugField(
+        "ancien identifiant d’URL", max_length=255, unique=True
+    )
     article = models.ForeignKey(
-        Article, verbose_name="article", on_delete=models.CASCADE, related_name="slug_redirects"
+        Article,
+        verbose_name="article",
+        on_delete=models.CASCADE,
+        related_name="slug_redirects",
     )
     created_at = models.DateTimeField("créée le", auto_now_add=True)
 

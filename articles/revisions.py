@@ -1,4 +1,5 @@
 """What changed between two saved versions of a story, for the admin's history."""
+
 import difflib
 import re
 

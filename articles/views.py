@@ -60,14 +60,17 @@ class ArticleDetailView(DetailView):
         return self.request.user.has_perm("articles.change_article")
 
     def visible(self):
-        return Article.objects.all() if self.can_preview() else Article.objects.published()
+        if self.can_preview():
+            return Article.objects.all()
+        return Article.objects.published()
 
     def get(self, request, *args, **kwargs):
         try:
             return super().get(request, *args, **kwargs)
         except Http404:
             # A published story whose slug changed keeps its old address alive.
-            moved = self.visible().filter(slug_redirects__old_slug=kwargs["slug"]).first()
+            slug = kwargs["slug"]
+            moved = self.visible().filter(slug_redirects__old_slug=slug).first()
             if moved is None:
                 raise
             return redirect(moved, permanent=True)

@@ -1,9 +1,10 @@
 """Submit admin forms as a browser would: every field the page holds, then changes."""
+
 from bs4 import BeautifulSoup
 
 
 def form_data(response, form_selector="form", **changes):
-    """The values a browser would post from the page's form, updated with ``changes``."""
+    """What a browser would post from the page's form, updated with ``changes``."""
     page = BeautifulSoup(response.content, "html.parser")
     form = page.select_one(form_selector)
     data = {}
@@ -14,12 +15,16 @@ def form_data(response, form_selector="form", **changes):
             text = field.get_text()
             data[name] = text[1:] if text.startswith("\n") else text
         elif field.name == "select":
-            chosen = [option.get("value", "") for option in field.select("option[selected]")]
+            chosen = [
+                option.get("value", "") for option in field.select("option[selected]")
+            ]
             if field.has_attr("multiple"):
                 data[name] = chosen
             else:
                 first = field.select_one("option")
-                data[name] = chosen[0] if chosen else (first.get("value", "") if first else "")
+                data[name] = (
+                    chosen[0] if chosen else (first.get("value", "") if first else "")
+                )
         elif field.get("type") in ("checkbox", "radio"):
             if field.has_attr("checked"):
                 data[name] = field.get("value", "on")

@@ -42,7 +42,7 @@ def make_brief(**overrides):
 
 
 def make_user(role=None, **overrides):
-    """A user; with ``role`` (services.WRITERS or EDITORS) a staff member of that group."""
+    """A user; with a ``role`` (WRITERS or EDITORS), a staff member of that group."""
     from articles.services import roles_sync
 
     n = next(_sequence)

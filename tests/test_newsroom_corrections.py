@@ -18,7 +18,11 @@ def soup(response):
 
 
 def correct(story, **overrides):
-    fields = {"wrong": "43,8 millions", "right": "43,8 milliards de dollars", **overrides}
+    fields = {
+        "wrong": "43,8 millions",
+        "right": "43,8 milliards de dollars",
+        **overrides,
+    }
     return Correction.objects.create(article=story, **fields)
 
 
@@ -54,7 +58,9 @@ def test_corrected_stories_are_marked_in_listings(client):
         assert marked == {"Corrigé"}
 
 
-def test_corrections_cost_one_query_whatever_their_number(client, django_assert_num_queries):
+def test_corrections_cost_one_query_whatever_their_number(
+    client, django_assert_num_queries
+):
     plain, one, many = make_article(), make_article(), make_article()
     correct(one)
     for _ in range(6):
@@ -66,7 +72,9 @@ def test_corrections_cost_one_query_whatever_their_number(client, django_assert_
             client.get(story.get_absolute_url())
 
 
-def test_listing_query_count_stays_constant_with_corrections(client, django_assert_num_queries):
+def test_listing_query_count_stays_constant_with_corrections(
+    client, django_assert_num_queries
+):
     for _ in range(10):
         correct(make_article())
         correct(make_brief())
@@ -103,7 +111,9 @@ def test_changing_a_published_slug_answers_301_from_the_old_address(client):
     story.slug = "titre-definitif"
     story.save()
     for old in ("ancien-titre", "nouveau-titre"):
-        assert client.get(f"/articles/{old}/")["Location"] == "/articles/titre-definitif/"
+        assert (
+            client.get(f"/articles/{old}/")["Location"] == "/articles/titre-definitif/"
+        )
 
 
 def test_slug_change_through_the_admin_keeps_the_old_url(client):
@@ -126,11 +136,13 @@ def test_taking_an_old_slug_back_drops_its_redirect(client):
     assert not SlugRedirect.objects.filter(old_slug="premier").exists()
 
 
-@pytest.mark.parametrize(
-    "status, offset", [(Status.DRAFT, -1), (Status.PUBLISHED, 1)]
-)
+@pytest.mark.parametrize("status, offset", [(Status.DRAFT, -1), (Status.PUBLISHED, 1)])
 def test_slug_of_a_story_never_public_leaves_no_redirect(client, status, offset):
-    story = make_article(slug="cache", status=status, published_at=timezone.now() + timedelta(hours=offset))
+    story = make_article(
+        slug="cache",
+        status=status,
+        published_at=timezone.now() + timedelta(hours=offset),
+    )
     story.slug = "toujours-cache"
     story.save()
     assert not SlugRedirect.objects.exists()

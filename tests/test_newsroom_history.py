@@ -33,14 +33,23 @@ def edited(client):
         ("Titre second", "Le blé part vers la Chine et l’Iran."),
         ("Titre troisième", "Le blé part vers l’Iran."),
     ]:
-        assert client.post(url, form_data(client.get(url), "#article_form", title=title, body=body)).status_code == 302
+        assert (
+            client.post(
+                url, form_data(client.get(url), "#article_form", title=title, body=body)
+            ).status_code
+            == 302
+        )
     story.refresh_from_db()
     return story
 
 
 def test_every_save_keeps_a_revision_with_who_and_when(client, edited):
     records = list(edited.history.all())
-    assert [r.title for r in records] == ["Titre troisième", "Titre second", "Titre premier"]
+    assert [r.title for r in records] == [
+        "Titre troisième",
+        "Titre second",
+        "Titre premier",
+    ]
     assert records[0].history_user.username == "rosa"
     page = soup(client.get(f"{ADMIN}{edited.pk}/history/"))
     rows = page.select("#change-history tbody tr")
@@ -64,7 +73,9 @@ def test_compare_two_revisions_shows_the_words_changed(client, edited):
     assert "Rétablir la version du" in response.content.decode()
 
 
-@pytest.mark.parametrize("query", [{}, {"de": "x", "a": "1"}, {"de": "999999", "a": "999999"}])
+@pytest.mark.parametrize(
+    "query", [{}, {"de": "x", "a": "1"}, {"de": "999999", "a": "999999"}]
+)
 def test_compare_with_bad_versions_is_404(client, edited, query):
     assert client.get(f"{ADMIN}{edited.pk}/history/compare/", query).status_code == 404
 

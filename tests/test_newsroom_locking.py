@@ -58,7 +58,9 @@ def test_concurrent_edit_in_admin_refuses_second_save_and_keeps_its_text(two_edi
     page_a = client_a.get(change_url(story))
     page_b = client_b.get(change_url(story))
 
-    saved = client_a.post(change_url(story), form_data(page_a, "#article_form", body="Texte d’Alice."))
+    saved = client_a.post(
+        change_url(story), form_data(page_a, "#article_form", body="Texte d’Alice.")
+    )
     assert saved.status_code == 302
 
     refused = client_b.post(
@@ -68,7 +70,9 @@ def test_concurrent_edit_in_admin_refuses_second_save_and_keeps_its_text(two_edi
     html = refused.content.decode()
     assert "Alice Martin a enregistré cet article" in html
     page = BeautifulSoup(refused.content, "html.parser")
-    assert page.select_one("textarea[name=body]").get_text().strip() == "Texte de Bruno."
+    assert (
+        page.select_one("textarea[name=body]").get_text().strip() == "Texte de Bruno."
+    )
     story.refresh_from_db()
     assert story.body == "Texte d’Alice."
     assert story.version == 2
@@ -82,12 +86,16 @@ def test_concurrent_edit_in_admin_refuses_second_save_and_keeps_its_text(two_edi
     assert story.updated_by.first_name == "Bruno"
 
 
-def test_save_racing_past_the_form_check_is_caught_by_the_update(two_editors, monkeypatch):
+def test_save_racing_past_the_form_check_is_caught_by_the_update(
+    two_editors, monkeypatch
+):
     client_a, client_b = two_editors
     story = make_article(body="Texte d’origine.", status=Status.DRAFT)
     page_a = client_a.get(change_url(story))
     page_b = client_b.get(change_url(story))
-    client_a.post(change_url(story), form_data(page_a, "#article_form", body="Texte d’Alice."))
+    client_a.post(
+        change_url(story), form_data(page_a, "#article_form", body="Texte d’Alice.")
+    )
 
     # The first check lets the stale save through, as if Alice had saved
     # between Bruno's check and his UPDATE.

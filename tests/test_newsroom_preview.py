@@ -22,7 +22,9 @@ def soup(response):
 
 @pytest.fixture
 def draft():
-    return make_article(title="Brouillon confidentiel", status=Status.DRAFT, published_at=None)
+    return make_article(
+        title="Brouillon confidentiel", status=Status.DRAFT, published_at=None
+    )
 
 
 @pytest.mark.parametrize("role", [WRITERS, EDITORS])
@@ -72,7 +74,10 @@ def test_tampered_or_foreign_tokens_are_404(client, draft, settings):
     token = preview_url(draft).split("/")[-2]
     other_use = signing.dumps(draft.pk, salt="un-autre-usage")
     for bad in [token[:-2] + "xx", other_use, "n-importe-quoi"]:
-        assert client.get(reverse("articles:preview", kwargs={"token": bad})).status_code == 404
+        assert (
+            client.get(reverse("articles:preview", kwargs={"token": bad})).status_code
+            == 404
+        )
     settings.SECRET_KEY = "une-autre-clef-secrete-pour-ce-test"
     assert client.get(f"/apercu/{token}/").status_code == 404
 

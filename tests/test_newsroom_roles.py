@@ -34,12 +34,19 @@ def test_setup_roles_is_idempotent():
     editors = {p.codename for p in Group.objects.get(name=EDITORS).permissions.all()}
     assert {"add_article", "change_article", "view_topic"} <= writers
     assert "publish_article" not in writers
-    assert {"publish_article", "delete_article", "add_correction", "change_topic"} <= editors
+    assert {
+        "publish_article",
+        "delete_article",
+        "add_correction",
+        "change_topic",
+    } <= editors
 
 
 def test_create_editor_gives_an_account_in_one_step(client):
     out = StringIO()
-    call_command("create_editor", "claire", "--password", "Une-phrase-de-passe-42", stdout=out)
+    call_command(
+        "create_editor", "claire", "--password", "Une-phrase-de-passe-42", stdout=out
+    )
     assert "Compte « claire » créé (Éditeurs)" in out.getvalue()
     claire = User.objects.get(username="claire")
     assert claire.is_staff and claire.has_perm("articles.publish_article")
@@ -48,7 +55,14 @@ def test_create_editor_gives_an_account_in_one_step(client):
 
 
 def test_create_editor_makes_writers_too():
-    call_command("create_editor", "rita", "--writer", "--password", "Une-phrase-de-passe-42", stdout=StringIO())
+    call_command(
+        "create_editor",
+        "rita",
+        "--writer",
+        "--password",
+        "Une-phrase-de-passe-42",
+        stdout=StringIO(),
+    )
     rita = User.objects.get(username="rita")
     assert rita.groups.get().name == WRITERS
     assert not rita.has_perm("articles.publish_article")
@@ -76,7 +90,9 @@ def newsroom(client):
     return {
         "writer": writer,
         "editor": editor,
-        "own_draft": make_article(status=Status.DRAFT, created_by=writer, published_at=None),
+        "own_draft": make_article(
+            status=Status.DRAFT, created_by=writer, published_at=None
+        ),
         "own_review": make_article(status=Status.REVIEW, created_by=writer),
         "own_published": make_article(created_by=writer),
         "others_draft": make_article(status=Status.DRAFT, created_by=other_writer),
@@ -106,9 +122,11 @@ def test_permission_matrix(client, newsroom, role, story, may_change, may_delete
     assert page.status_code == 200  # every newsroom member may read every story
     assert ('name="_save"' in page.content.decode()) is may_change
 
-    data = form_data(page, "#content-main form", title="Titre modifié") if may_change else {
-        "title": "Titre modifié"
-    }
+    data = (
+        form_data(page, "#content-main form", title="Titre modifié")
+        if may_change
+        else {"title": "Titre modifié"}
+    )
     response = client.post(change_url(story), data)
     assert response.status_code == (302 if may_change else 403)
     story.refresh_from_db()
@@ -124,8 +142,14 @@ def test_writer_creates_a_draft_signed_with_their_name(client, newsroom):
     statuses = [o["value"] for o in soup(page).select("select[name=status] option")]
     assert statuses == [Status.DRAFT, Status.REVIEW]
     assert 'name="published_at_0"' not in page.content.decode()
-    data = form_data(page, "#content-main form", title="Mon sujet", slug="mon-sujet",
-                     body="Du texte.", status=Status.REVIEW)
+    data = form_data(
+        page,
+        "#content-main form",
+        title="Mon sujet",
+        slug="mon-sujet",
+        body="Du texte.",
+        status=Status.REVIEW,
+    )
     assert client.post(f"{ADMIN}add/", data).status_code == 302
     story = Article.objects.get(slug="mon-sujet")
     assert story.created_by == newsroom["writer"] == story.updated_by
@@ -135,7 +159,9 @@ def test_writer_creates_a_draft_signed_with_their_name(client, newsroom):
 def test_writer_cannot_publish_through_the_form(client, newsroom):
     client.force_login(newsroom["writer"])
     story = newsroom["own_draft"]
-    data = form_data(client.get(change_url(story)), "#content-main form", status=Status.PUBLISHED)
+    data = form_data(
+        client.get(change_url(story)), "#content-main form", status=Status.PUBLISHED
+    )
     response = client.post(change_url(story), data)
     assert response.status_code == 200
     assert "Sélectionnez un choix valide" in response.content.decode()
@@ -146,7 +172,9 @@ def test_writer_cannot_publish_through_the_form(client, newsroom):
 @pytest.mark.parametrize("action", ["publish", "unpublish", "delete_selected"])
 def test_writer_cannot_run_editor_actions(client, newsroom, action):
     client.force_login(newsroom["writer"])
-    actions = [o["value"] for o in soup(client.get(ADMIN)).select("select[name=action] option")]
+    actions = [
+        o["value"] for o in soup(client.get(ADMIN)).select("select[name=action] option")
+    ]
     assert action not in actions and "submit_for_review" in actions
     targets = [newsroom["own_draft"], newsroom["own_published"]]
     client.post(ADMIN, {"action": action, "_selected_action": [s.pk for s in targets]})
@@ -161,7 +189,9 @@ def test_writer_submits_own_drafts_only(client, newsroom):
     client.force_login(newsroom["writer"])
     own, others = newsroom["own_draft"], newsroom["others_draft"]
     response = client.post(
-        ADMIN, {"action": "submit_for_review", "_selected_action": [own.pk, others.pk]}, follow=True
+        ADMIN,
+        {"action": "submit_for_review", "_selected_action": [own.pk, others.pk]},
+        follow=True,
     )
     own.refresh_from_db()
     others.refresh_from_db()

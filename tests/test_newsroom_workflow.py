@@ -24,7 +24,9 @@ def editor_client(client):
 
 def act(client, action, *stories):
     return client.post(
-        ADMIN, {"action": action, "_selected_action": [s.pk for s in stories]}, follow=True
+        ADMIN,
+        {"action": action, "_selected_action": [s.pk for s in stories]},
+        follow=True,
     )
 
 
@@ -64,7 +66,9 @@ def test_publishing_twice_changes_nothing_and_says_so(editor_client):
 def test_unpublish_takes_the_story_off_the_site(editor_client, client):
     story = make_article(title="À retirer")
     response = act(editor_client, "unpublish", story)
-    assert "1 article retiré du site et remis en brouillon." in response.content.decode()
+    assert (
+        "1 article retiré du site et remis en brouillon." in response.content.decode()
+    )
     story.refresh_from_db()
     assert story.status == Status.DRAFT
     editor_client.logout()
@@ -109,7 +113,9 @@ def test_changelist_filters_search_and_badges(editor_client):
     author = make_user(EDITORS, username="auteur")
     draft = make_article(title="Un brouillon", status=Status.DRAFT, created_by=author)
     review = make_article(title="En attente", status=Status.REVIEW)
-    scheduled = make_article(title="Pour plus tard", published_at=timezone.now() + timedelta(hours=3))
+    scheduled = make_article(
+        title="Pour plus tard", published_at=timezone.now() + timedelta(hours=3)
+    )
     live = make_article(title="Déjà en ligne")
 
     def titles(query):
@@ -125,8 +131,13 @@ def test_changelist_filters_search_and_badges(editor_client):
     assert titles("?kind=brief") == set()
     page = BeautifulSoup(editor_client.get(ADMIN).content, "html.parser")
     assert {b.get_text() for b in page.select(".state")} == {
-        "Brouillon", "En relecture", "Programmé", "Publié"
+        "Brouillon",
+        "En relecture",
+        "Programmé",
+        "Publié",
     }
     assert page.select_one("#changelist-filter") is not None
     assert page.select_one("nav.toplinks") is not None  # the date hierarchy
-    assert all(a.get_text() == "Prévisualiser" for a in page.select(".field-preview_link a"))
+    assert all(
+        a.get_text() == "Prévisualiser" for a in page.select(".field-preview_link a")
+    )

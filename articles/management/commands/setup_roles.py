@@ -4,7 +4,10 @@ from articles.services import roles_sync
 
 
 class Command(BaseCommand):
-    help = "Crée ou met à jour les groupes « Rédacteurs » et « Éditeurs » ; sans effet s’ils sont à jour."
+    help = (
+        "Crée ou met à jour les groupes « Rédacteurs » et « Éditeurs » ; "
+        "sans effet s’ils sont à jour."
+    )
 
     def handle(self, *args, **options):
         for name, group in roles_sync().items():
