@@ -26,6 +26,10 @@ from .views import PREVIEW_MAX_AGE, preview_url
 
 PUBLISH_PERMISSION = "articles.publish_article"
 
+admin.site.site_header = "La Gazette — rédaction"
+admin.site.site_title = "La Gazette"
+admin.site.index_title = "Rédaction"
+
 MARKDOWN_HELP = mark_safe(
     """<dl class="markdown-help">
 <dt>Paragraphe</dt><dd>une ligne vide entre deux paragraphes</dd>
@@ -53,7 +57,9 @@ def plural(count, singular, plural_form):
 
 class ArticleAdminForm(forms.ModelForm):
     # The version the form was opened on (the model field is not editable).
-    base_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    base_version = forms.IntegerField(
+        label="version lue", widget=forms.HiddenInput, required=False
+    )
 
     class Meta:
         model = Article
