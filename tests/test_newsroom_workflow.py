@@ -6,10 +6,10 @@ from bs4 import BeautifulSoup
 from django.utils import timezone
 
 from articles.models import Article, Status
-from articles.services import EDITORS
+from articles.services import EDITORS, WRITERS
 
 from .admin_forms import form_data
-from .factories import make_article, make_user
+from .factories import make_article, make_topic, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -141,3 +141,44 @@ def test_changelist_filters_search_and_badges(editor_client):
     assert all(
         a.get_text() == "Prévisualiser" for a in page.select(".field-preview_link a")
     )
+
+
+@pytest.mark.parametrize(
+    "status, hours, scheduled",
+    [
+        (Status.PUBLISHED, 2, True),
+        (Status.PUBLISHED, -2, False),
+        (Status.DRAFT, 2, False),
+        (Status.REVIEW, 2, False),
+    ],
+)
+def test_scheduled_queryset_and_instance_agree(status, hours, scheduled):
+    story = make_article(
+        status=status, published_at=timezone.now() + timedelta(hours=hours)
+    )
+    assert Article.objects.scheduled().filter(pk=story.pk).exists() is scheduled
+    assert story.is_scheduled is scheduled
+
+
+@pytest.mark.parametrize(
+    "field, term, expected", [("topics", "Chi", "Chine"), ("related", "blé", "Le blé")]
+)
+def test_writers_pick_topics_and_related_stories_by_autocomplete(
+    client, field, term, expected
+):
+    make_topic(name="Chine")
+    make_article(title="Le blé kazakh")
+    client.force_login(make_user(WRITERS))
+    response = client.get(
+        "/admin/autocomplete/",
+        {
+            "app_label": "articles",
+            "model_name": "article",
+            "field_name": field,
+            "term": term,
+        },
+    )
+    assert response.status_code == 200
+    assert [r["text"][: len(expected)] for r in response.json()["results"]] == [
+        expected
+    ]
