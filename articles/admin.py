@@ -11,7 +11,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -20,6 +20,7 @@ from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Article, Correction, EditConflict, SlugRedirect, Status, Topic
+from .rendering import render_markdown
 from .revisions import changed_fields, revision_label, revisions_diff
 from .templatetags.gazette import french_date
 from .views import PREVIEW_MAX_AGE, preview_url
@@ -212,6 +213,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
     class Media:
         css = {"all": ["css/admin-newsroom.css"]}
+        js = ["js/admin-markdown-preview.js"]
 
     # Who may do what
 
@@ -311,14 +313,26 @@ class ArticleAdmin(SimpleHistoryAdmin):
     def markdown_help(self, obj):
         return MARKDOWN_HELP
 
-    @admin.display(description="texte tel que publié (dernier enregistrement)")
+    @admin.display(description="texte mis en forme")
     def body_preview(self, obj):
-        if not obj.body_html:
-            return "Enregistrez pour voir le texte mis en forme."
-        # body_html was sanitised by render_markdown when the story was saved.
+        # body_html was sanitised by render_markdown when the story was saved;
+        # the script refreshes it as the body is typed.
         return format_html(
-            '<div class="body-preview">{}</div>', mark_safe(obj.body_html)
+            '<div class="body-preview" data-url="{}" aria-live="polite">{}</div>',
+            reverse("admin:articles_article_markdown_preview"),
+            mark_safe(obj.body_html),
         )
+
+    def markdown_preview_view(self, request):
+        """The body being typed, rendered as readers will get it (sanitised)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        may_write = self.has_add_permission(request) or self.has_change_permission(
+            request
+        )
+        if not may_write:
+            raise PermissionDenied
+        return HttpResponse(render_markdown(request.POST.get("body", "")))
 
     # Workflow actions
 
@@ -417,8 +431,14 @@ class ArticleAdmin(SimpleHistoryAdmin):
             self.admin_site.admin_view(self.compare_view),
             name="articles_article_history_compare",
         )
-        # Before simple-history's "<id>/history/<version>/" so "compare" is no version.
-        return [compare, *super().get_urls()]
+        markdown = path(
+            "markdown-preview/",
+            self.admin_site.admin_view(self.markdown_preview_view),
+            name="articles_article_markdown_preview",
+        )
+        # Before simple-history's "<id>/history/<version>/" and the admin's
+        # "<id>/" catch-all, which would swallow these addresses.
+        return [compare, markdown, *super().get_urls()]
 
     def set_history_delta_changes(self, request, historical_records, **kwargs):
         records = list(historical_records)

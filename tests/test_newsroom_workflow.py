@@ -182,3 +182,23 @@ def test_writers_pick_topics_and_related_stories_by_autocomplete(
     assert [r["text"][: len(expected)] for r in response.json()["results"]] == [
         expected
     ]
+
+
+def test_body_preview_renders_typed_markdown_sanitised(editor_client):
+    url = "/admin/articles/article/markdown-preview/"
+    body = '## Intertitre\n\n| A | B |\n|---|---|\n| 1 | 2 |\n\n<script>alert(1)</script> "oui"'
+    response = editor_client.post(url, {"body": body})
+    assert response.status_code == 200
+    page = BeautifulSoup(response.content, "html.parser")
+    assert page.h2.get_text() == "Intertitre"
+    assert page.select("td")[1].get_text() == "2"
+    assert page.script is None
+    assert "«\u202foui\u202f»" in page.get_text()
+    assert editor_client.get(url).status_code == 405
+
+
+def test_body_preview_is_for_the_newsroom_only(client):
+    url = "/admin/articles/article/markdown-preview/"
+    assert client.post(url, {"body": "x"}).status_code == 302
+    client.force_login(make_user(is_staff=True))
+    assert client.post(url, {"body": "x"}).status_code == 403
