@@ -186,7 +186,10 @@ def test_writers_pick_topics_and_related_stories_by_autocomplete(
 
 def test_body_preview_renders_typed_markdown_sanitised(editor_client):
     url = "/admin/articles/article/markdown-preview/"
-    body = '## Intertitre\n\n| A | B |\n|---|---|\n| 1 | 2 |\n\n<script>alert(1)</script> "oui"'
+    body = (
+        "## Intertitre\n\n| A | B |\n|---|---|\n| 1 | 2 |\n\n"
+        '<script>alert(1)</script> "oui"'
+    )
     response = editor_client.post(url, {"body": body})
     assert response.status_code == 200
     page = BeautifulSoup(response.content, "html.parser")
