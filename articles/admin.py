@@ -98,6 +98,7 @@ class ArticleAdminForm(forms.ModelForm):
         self.data = self.data.copy()
         self.data[self.add_prefix("base_version")] = current.version
         who = current.updated_by
+        name = (who.get_full_name() or who.get_username()) if who else "Quelqu’un"
         raise ValidationError(
             "%(who)s a enregistré cet article le %(when)s, après que vous l’avez "
             "ouvert. Votre enregistrement est refusé pour ne pas effacer son travail ; "
@@ -105,12 +106,7 @@ class ArticleAdminForm(forms.ModelForm):
             "(Historique, dans un autre onglet), puis enregistrez de nouveau pour "
             "remplacer sa version par la vôtre.",
             code="edit_conflict",
-            params={
-                "who": (who.get_full_name() or who.get_username())
-                if who
-                else "Quelqu’un",
-                "when": french_date(current.updated_at),
-            },
+            params={"who": name, "when": french_date(current.updated_at)},
         )
 
 
@@ -327,10 +323,8 @@ class ArticleAdmin(SimpleHistoryAdmin):
         """The body being typed, rendered as readers will get it (sanitised)."""
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        may_write = self.has_add_permission(request) or self.has_change_permission(
-            request
-        )
-        if not may_write:
+        rights = self.has_add_permission(request), self.has_change_permission(request)
+        if not any(rights):
             raise PermissionDenied
         return HttpResponse(render_markdown(request.POST.get("body", "")))
 
