@@ -1,6 +1,8 @@
-"""Submit admin forms as a browser would: every field the page holds, then changes."""
+"""Drive the admin as a browser would: post its forms, count what a page costs."""
 
 from bs4 import BeautifulSoup
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 
 def form_data(response, form_selector="form", **changes):
@@ -32,3 +34,10 @@ def form_data(response, form_selector="form", **changes):
             data[name] = field.get("value", "")
     data.update(changes)
     return data
+
+
+def queries_for(client, url):
+    """How many SQL queries a successful GET of ``url`` runs."""
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)

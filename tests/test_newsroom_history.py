@@ -5,7 +5,7 @@ from articles.models import Status
 from articles.revisions import words_diff
 from articles.services import EDITORS, WRITERS
 
-from .admin_forms import form_data
+from .admin_forms import form_data, queries_for
 from .factories import make_article, make_user
 
 pytestmark = pytest.mark.django_db
@@ -125,3 +125,13 @@ def test_words_diff_escapes_markup():
     html = words_diff("un <b>texte</b>", "un <script>alert(1)</script>")
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert html.startswith("un ")
+
+
+def test_history_page_query_count_does_not_grow_with_revisions(client, edited):
+    url = f"{ADMIN}{edited.pk}/history/"
+    few = queries_for(client, url)
+    for n in range(20):
+        edited.title = f"Titre {n}"
+        edited._history_user = make_user()
+        edited.save()
+    assert queries_for(client, url) == few

@@ -8,7 +8,7 @@ from django.utils import timezone
 from articles.models import Article, Status
 from articles.services import EDITORS, WRITERS
 
-from .admin_forms import form_data
+from .admin_forms import form_data, queries_for
 from .factories import make_article, make_topic, make_user
 
 pytestmark = pytest.mark.django_db
@@ -205,3 +205,13 @@ def test_body_preview_is_for_the_newsroom_only(client):
     assert client.post(url, {"body": "x"}).status_code == 302
     client.force_login(make_user(is_staff=True))
     assert client.post(url, {"body": "x"}).status_code == 403
+
+
+def test_changelist_query_count_does_not_grow_with_stories(editor_client):
+    author = make_user(EDITORS)
+    for _ in range(3):
+        make_article(created_by=author)
+    few = queries_for(editor_client, ADMIN)
+    for _ in range(30):
+        make_article(created_by=make_user(EDITORS))
+    assert queries_for(editor_client, ADMIN) == few
