@@ -205,3 +205,11 @@ def test_people_outside_the_newsroom_cannot_enter(client):
     assert client.get(ADMIN).status_code == 302
     client.force_login(make_user())
     assert client.get(ADMIN).status_code == 302
+
+
+def test_create_editor_asks_the_password_twice(monkeypatch):
+    answers = iter(["Une-phrase-de-passe-42", "Une-autre-phrase-99"])
+    monkeypatch.setattr("getpass.getpass", lambda prompt: next(answers))
+    with pytest.raises(CommandError, match="diffèrent"):
+        call_command("create_editor", "paul", stdout=StringIO())
+    assert not User.objects.filter(username="paul").exists()
