@@ -120,6 +120,7 @@ class ArticlePreviewView(ArticleDetailView):
         return get_object_or_404(self.get_queryset(), pk=pk)
 
     def get(self, request, *args, **kwargs):
+        # A token is no slug: there is no former address to redirect from.
         return DetailView.get(self, request, *args, **kwargs)
 
     def visible(self):
