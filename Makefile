@@ -17,6 +17,7 @@ venv: $(VENV)/.installed
 
 seed: venv
 	$(DEV) $(PY) manage.py migrate --noinput
+	$(DEV) $(PY) manage.py setup_roles
 	$(DEV) $(PY) manage.py load_seed
 
 run: seed

@@ -1,6 +1,142 @@
-from django.contrib import admin
+"""The newsroom: roles, draft → review → published, history, and no lost edit.
 
-from .models import Article, Topic
+Writers (« Rédacteurs ») create stories and edit their own until they are
+published; editors (« Éditeurs », the ``publish_article`` permission) edit,
+publish, schedule, unpublish and delete everything.
+"""
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Article, Correction, EditConflict, SlugRedirect, Status, Topic
+from .rendering import render_markdown
+from .revisions import changed_fields, revision_label, revisions_diff
+from .templatetags.gazette import french_date
+from .views import PREVIEW_MAX_AGE, preview_url
+
+PUBLISH_PERMISSION = "articles.publish_article"
+
+admin.site.site_header = "La Gazette — rédaction"
+admin.site.site_title = "La Gazette"
+admin.site.index_title = "Rédaction"
+
+MARKDOWN_HELP = mark_safe(
+    """<dl class="markdown-help">
+<dt>Paragraphe</dt><dd>une ligne vide entre deux paragraphes</dd>
+<dt>Intertitre</dt><dd><code>## Le titre</code></dd>
+<dt>Gras, italique</dt><dd><code>**gras**</code>, <code>*italique*</code></dd>
+<dt>Lien</dt><dd><code>[texte](https://exemple.fr)</code></dd>
+<dt>Liste</dt><dd>une ligne par élément, commençant par <code>- </code></dd>
+<dt>Citation</dt><dd><code>&gt; texte cité</code></dd>
+<dt>Note</dt><dd><code>texte[^1]</code> puis <code>[^1]: la note</code></dd>
+<dt>Tableau</dt><dd><code>| A | B |</code> / <code>|---|---|</code> /
+<code>| 1 | 2 |</code></dd>
+<dt>Typographie</dt><dd>les guillemets droits deviennent « », l’apostrophe ’ ;
+le HTML est retiré.</dd>
+</dl>"""
+)
+
+
+def is_editor(request):
+    return request.user.has_perm(PUBLISH_PERMISSION)
+
+
+def plural(count, singular, plural_form):
+    return f"{count} {singular if count < 2 else plural_form}"
+
+
+class ArticleAdminForm(forms.ModelForm):
+    # The version the form was opened on (the model field is not editable).
+    base_version = forms.IntegerField(
+        label="version lue", widget=forms.HiddenInput, required=False
+    )
+
+    class Meta:
+        model = Article
+        fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["base_version"].required = True
+            if not self.is_bound:
+                # The row's version now, not the copy's: a revision being
+                # restored carries the version it had back then.
+                self.fields["base_version"].initial = (
+                    Article.objects.filter(pk=self.instance.pk)
+                    .values_list("version", flat=True)
+                    .first()
+                )
+
+    def clean(self):
+        cleaned = super().clean()
+        read = cleaned.get("base_version")
+        if self.instance.pk and read is not None:
+            self.check_version(read)
+            # The UPDATE checks this version again, closing the gap between
+            # this check and the save.
+            self.instance.version = read
+        return cleaned
+
+    def check_version(self, read):
+        """Refuse a save based on a version someone else has since replaced."""
+        current = Article.objects.select_related("updated_by").get(pk=self.instance.pk)
+        if current.version == read:
+            return
+        # Saving again now means replacing that version knowingly.
+        self.data = self.data.copy()
+        self.data[self.add_prefix("base_version")] = current.version
+        who = current.updated_by
+        name = (who.get_full_name() or who.get_username()) if who else "Quelqu’un"
+        raise ValidationError(
+            "%(who)s a enregistré cet article le %(when)s, après que vous l’avez "
+            "ouvert. Votre enregistrement est refusé pour ne pas effacer son travail ; "
+            "votre texte est conservé ci-dessous. Comparez avec la version actuelle "
+            "(Historique, dans un autre onglet), puis enregistrez de nouveau pour "
+            "remplacer sa version par la vôtre.",
+            code="edit_conflict",
+            params={"who": name, "when": french_date(current.updated_at)},
+        )
+
+
+class CorrectionInline(admin.StackedInline):
+    model = Correction
+    extra = 0
+    fields = ["corrected_at", "wrong", "right", "public"]
+
+
+class PublicationStateFilter(admin.SimpleListFilter):
+    title = "état"
+    parameter_name = "etat"
+
+    def lookups(self, request, model_admin):
+        return [
+            (Status.DRAFT, "Brouillon"),
+            (Status.REVIEW, "En relecture"),
+            ("scheduled", "Programmé"),
+            ("live", "En ligne"),
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value in (Status.DRAFT, Status.REVIEW):
+            return queryset.filter(status=value)
+        if value == "scheduled":
+            return queryset.scheduled()
+        if value == "live":
+            return queryset.published()
+        return queryset
 
 
 @admin.register(Topic)
@@ -11,11 +147,350 @@ class TopicAdmin(admin.ModelAdmin):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
-    list_display = ["title", "kind", "status", "published_at", "updated_at"]
-    list_filter = ["status", "kind", "topics"]
+class ArticleAdmin(SimpleHistoryAdmin):
+    form = ArticleAdminForm
+    list_display = [
+        "title",
+        "kind",
+        "state",
+        "published_at",
+        "created_by",
+        "updated_at",
+        "preview_link",
+    ]
+    list_filter = [
+        PublicationStateFilter,
+        "kind",
+        "topics",
+        ("created_by", admin.RelatedOnlyFieldListFilter),
+        "published_at",
+    ]
+    list_select_related = ["created_by"]
     search_fields = ["title", "standfirst", "body"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
-    filter_horizontal = ["topics", "related"]
-    readonly_fields = ["created_at", "updated_at"]
+    autocomplete_fields = ["topics", "related"]
+    inlines = [CorrectionInline]
+    actions = ["submit_for_review", "publish", "unpublish"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "slug",
+                    "kind",
+                    ("status", "published_at"),
+                    "base_version",
+                ]
+            },
+        ),
+        (
+            "Texte",
+            {"fields": ["standfirst", ("body", "markdown_help"), "body_preview"]},
+        ),
+        ("Présentation", {"fields": ["dateline", "credit", "topics", "related"]}),
+        ("Prévisualisation", {"fields": ["preview_links"]}),
+        (
+            "Suivi",
+            {"fields": [("created_by", "created_at"), ("updated_by", "updated_at")]},
+        ),
+    ]
+    readonly_fields = [
+        "markdown_help",
+        "body_preview",
+        "preview_links",
+        "created_by",
+        "created_at",
+        "updated_by",
+        "updated_at",
+    ]
+    object_history_list_template = "admin/articles/article/history_list.html"
+
+    class Media:
+        css = {"all": ["css/admin-newsroom.css"]}
+        js = ["js/admin-markdown-preview.js"]
+
+    # Who may do what
+
+    def may_edit(self, request, article):
+        """Editors edit any story; writers their own, until it is published."""
+        if is_editor(request):
+            return True
+        return (
+            article.created_by_id == request.user.pk
+            and article.status != Status.PUBLISHED
+        )
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or self.may_edit(request, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or self.may_edit(request, obj))
+
+    def has_publish_permission(self, request):
+        return is_editor(request)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not is_editor(request):
+            # The bulk delete does not ask per story; writers delete one by one.
+            actions.pop("delete_selected", None)
+        return actions
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        return fields if is_editor(request) else [*fields, "published_at"]
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "status" and not is_editor(request):
+            kwargs["choices"] = [
+                (s.value, s.label) for s in (Status.DRAFT, Status.REVIEW)
+            ]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    # Saving
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except EditConflict:
+            # Someone saved between the form's check and the guarded UPDATE;
+            # the transaction rolled back, and a second pass shows the conflict.
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    # List columns and read-only fields
+
+    @admin.display(description="état", ordering="status")
+    def state(self, obj):
+        if obj.is_scheduled:
+            return format_html(
+                '<span class="state state--scheduled">Programmé</span> pour le {}',
+                french_date(obj.published_at),
+            )
+        return format_html(
+            '<span class="state state--{}">{}</span>',
+            obj.status,
+            obj.get_status_display(),
+        )
+
+    @admin.display(description="aperçu")
+    def preview_link(self, obj):
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">Prévisualiser</a>',
+            obj.get_absolute_url(),
+        )
+
+    @admin.display(description="prévisualiser")
+    def preview_links(self, obj):
+        if not obj.pk:
+            return "Enregistrez l’article pour le prévisualiser."
+        return format_html(
+            '<a class="button" href="{}" target="_blank" rel="noopener">'
+            "Prévisualiser</a>"
+            '<p class="help">Lien de relecture pour une personne sans compte, valable '
+            "jusqu’au {} :</p>"
+            '<input type="text" class="vLargeTextField" readonly value="{}" '
+            'aria-label="Lien de relecture">',
+            obj.get_absolute_url(),
+            french_date(timezone.now() + PREVIEW_MAX_AGE),
+            settings.SITE_URL + preview_url(obj),
+        )
+
+    @admin.display(description="aide Markdown")
+    def markdown_help(self, obj):
+        return MARKDOWN_HELP
+
+    @admin.display(description="texte mis en forme")
+    def body_preview(self, obj):
+        # body_html was sanitised by render_markdown when the story was saved;
+        # the script refreshes it as the body is typed.
+        return format_html(
+            '<div class="body-preview" data-url="{}" aria-live="polite">{}</div>',
+            reverse("admin:articles_article_markdown_preview"),
+            mark_safe(obj.body_html),
+        )
+
+    def markdown_preview_view(self, request):
+        """The body being typed, rendered as readers will get it (sanitised)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        rights = self.has_add_permission(request), self.has_change_permission(request)
+        if not any(rights):
+            raise PermissionDenied
+        return HttpResponse(render_markdown(request.POST.get("body", "")))
+
+    # Workflow actions
+
+    def _apply(self, request, stories, change, verb):
+        """Change and save each story the user may edit; return those saved."""
+        saved = []
+        for story in stories:
+            if not self.may_edit(request, story):
+                continue
+            change(story)
+            story.updated_by = request.user
+            story._history_user = request.user
+            try:
+                with transaction.atomic():
+                    story.save()
+            except EditConflict:
+                self.message_user(
+                    request,
+                    f"« {story} » a été modifié entre-temps : rechargez la liste.",
+                    messages.WARNING,
+                )
+                continue
+            self.log_change(request, story, verb)
+            saved.append(story)
+        return saved
+
+    @admin.action(description="Soumettre à la relecture", permissions=["change"])
+    def submit_for_review(self, request, queryset):
+        drafts = queryset.filter(status=Status.DRAFT)
+        saved = self._apply(
+            request,
+            drafts,
+            lambda story: setattr(story, "status", Status.REVIEW),
+            "Soumis à la relecture.",
+        )
+        submitted = plural(len(saved), "article soumis", "articles soumis")
+        self.message_user(request, f"{submitted} à la relecture.")
+        skipped = queryset.count() - len(saved)
+        if skipped:
+            self.message_user(
+                request,
+                f"{plural(skipped, 'article ignoré', 'articles ignorés')} : seuls vos "
+                "brouillons peuvent être soumis.",
+                messages.WARNING,
+            )
+
+    @admin.action(
+        description="Publier (ou programmer si la date est future)",
+        permissions=["publish"],
+    )
+    def publish(self, request, queryset):
+        saved = self._apply(
+            request,
+            queryset.exclude(status=Status.PUBLISHED),
+            Article.publish,
+            "Publié.",
+        )
+        live = [story for story in saved if story.is_published()]
+        if live:
+            self.message_user(
+                request, f"{plural(len(live), 'article publié', 'articles publiés')}."
+            )
+        for story in saved:
+            if story.is_scheduled:
+                when = french_date(story.published_at)
+                self.message_user(
+                    request, f"« {story} » est programmé : il paraîtra le {when}."
+                )
+        unchanged = queryset.count() - len(saved)
+        if unchanged:
+            text = plural(
+                unchanged,
+                "article déjà publié ou programmé, inchangé",
+                "articles déjà publiés ou programmés, inchangés",
+            )
+            self.message_user(request, f"{text}.", messages.WARNING)
+
+    @admin.action(
+        description="Dépublier (remettre en brouillon)", permissions=["publish"]
+    )
+    def unpublish(self, request, queryset):
+        saved = self._apply(
+            request,
+            queryset.filter(status=Status.PUBLISHED),
+            lambda story: setattr(story, "status", Status.DRAFT),
+            "Dépublié.",
+        )
+        removed = plural(len(saved), "article retiré", "articles retirés")
+        self.message_user(request, f"{removed} du site et remis en brouillon.")
+
+    # History: compare two versions, restore one
+
+    def get_urls(self):
+        compare = path(
+            "<path:object_id>/history/compare/",
+            self.admin_site.admin_view(self.compare_view),
+            name="articles_article_history_compare",
+        )
+        markdown = path(
+            "markdown-preview/",
+            self.admin_site.admin_view(self.markdown_preview_view),
+            name="articles_article_markdown_preview",
+        )
+        # Before simple-history's "<id>/history/<version>/" and the admin's
+        # "<id>/" catch-all, which would swallow these addresses.
+        return [compare, markdown, *super().get_urls()]
+
+    def set_history_delta_changes(self, request, historical_records, **kwargs):
+        records = list(historical_records)
+        for newer, older in zip(records, records[1:]):
+            newer.changed = [
+                Article._meta.get_field(name).verbose_name
+                for name in changed_fields(older, newer)
+            ]
+
+    def revert_disabled(self, request, obj=None):
+        current = obj and Article.objects.filter(pk=obj.pk).first()
+        return current is None or not self.has_change_permission(request, current)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            # simple-history saves a POST without asking whether the user may.
+            if self.revert_disabled(
+                request, self.get_object(request, unquote(object_id))
+            ):
+                raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def compare_view(self, request, object_id):
+        article = self.get_object(request, unquote(object_id))
+        if article is None:
+            raise Http404("Article introuvable.")
+        if not self.has_view_or_change_permission(request, article):
+            raise PermissionDenied
+        records = article.history.select_related("history_user")
+        try:
+            old = records.get(history_id=int(request.GET["de"]))
+            new = records.get(history_id=int(request.GET["a"]))
+        except (KeyError, ValueError, records.model.DoesNotExist):
+            raise Http404("Choisissez deux versions de cet article dans l’historique.")
+        if old.history_date > new.history_date:
+            old, new = new, old
+        restore_url = None
+        if not self.revert_disabled(request, article):
+            restore_url = reverse(
+                "admin:articles_article_simple_history",
+                args=[article.pk, old.history_id],
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Comparer deux versions : {article}",
+            "opts": self.opts,
+            "original": article,
+            "old_label": revision_label(old),
+            "new_label": revision_label(new),
+            "changes": revisions_diff(old, new),
+            "restore_url": restore_url,
+            "history_url": reverse("admin:articles_article_history", args=[article.pk]),
+        }
+        return TemplateResponse(request, "admin/articles/article/compare.html", context)
+
+
+@admin.register(SlugRedirect)
+class SlugRedirectAdmin(admin.ModelAdmin):
+    list_display = ["old_slug", "article", "created_at"]
+    search_fields = ["old_slug", "article__title"]
+    autocomplete_fields = ["article"]

@@ -1,7 +1,9 @@
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from simple_history.models import HistoricalRecords
 
 from .markdown_fr import french_typography
 from .rendering import render_markdown
@@ -42,10 +44,22 @@ class Status(models.TextChoices):
     PUBLISHED = "published", "Publié"
 
 
+class EditConflict(Exception):
+    """The story changed in the database since the version being saved was read.
+
+    Raised from inside the save: the enclosing transaction must be rolled back,
+    so catch it outside an ``atomic`` block or wrap the save in one.
+    """
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """Visible to readers: marked published and not scheduled for later."""
         return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def scheduled(self):
+        """Marked published, with a publication time still to come."""
+        return self.filter(status=Status.PUBLISHED, published_at__gt=timezone.now())
 
     def articles(self):
         """Full articles only (not briefs)."""
@@ -64,7 +78,8 @@ class Article(models.Model):
         "identifiant d’URL",
         max_length=255,
         unique=True,
-        help_text="Forme l’adresse de la page ; ne le changez plus une fois l’article publié.",
+        help_text="Forme l’adresse de la page. Changé après publication, l’ancienne "
+        "adresse renvoie vers la nouvelle.",
     )
     kind = models.CharField(
         "type", max_length=10, choices=Kind.choices, default=Kind.ARTICLE
@@ -114,13 +129,42 @@ class Article(models.Model):
         editable=False,
         help_text="Identifie la dépêche importée, pour qu’un nouvel import la mette à jour.",
     )
+    version = models.PositiveIntegerField(
+        "version",
+        default=1,
+        editable=False,
+        help_text="Augmente à chaque enregistrement ; empêche d’écraser une version "
+        "plus récente.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="créé par",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="modifié par",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     objects = ArticleQuerySet.as_manager()
+    history = HistoricalRecords(
+        excluded_fields=["body_html"], verbose_name="version d’article"
+    )
 
     class Meta:
         ordering = ["-published_at", "-pk"]
         verbose_name = "article"
         verbose_name_plural = "articles"
+        permissions = [("publish_article", "Peut publier, programmer et dépublier")]
         indexes = [
             models.Index(fields=["status", "-published_at"], name="article_status_pub_idx"),
             models.Index(fields=["kind", "status", "-published_at"], name="article_kind_pub_idx"),
@@ -136,12 +180,61 @@ class Article(models.Model):
             self.slug = slugify(self.title)[:255]
         self.body_html = render_markdown(self.body)
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "body" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "body_html", "title", "standfirst"}
-        super().save(*args, **kwargs)
+        if update_fields is not None:
+            extra = {"version", "updated_at"}
+            if "body" in update_fields:
+                extra |= {"body_html", "title", "standfirst"}
+            kwargs["update_fields"] = {*update_fields, *extra}
+        before = None
+        if not self._state.adding:
+            before = Article.objects.only("slug", "status", "published_at")
+            before = before.get(pk=self.pk)
+            self._expected_version = self.version
+            self.version += 1
+        try:
+            super().save(*args, **kwargs)
+        except EditConflict:
+            self.version = self._expected_version
+            raise
+        if before is not None and before.slug != self.slug:
+            self._slug_moved(before)
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.status == Status.PUBLISHED:
+            self.publish()
+
+    def publish(self):
+        """Mark published; without a publication time, publish now."""
+        self.status = Status.PUBLISHED
+        if self.published_at is None:
+            # Whole seconds, as the admin's date and time fields show them.
+            self.published_at = timezone.now().replace(microsecond=0)
+
+    def _do_update(self, base_qs, using, pk_val, values, update_fields, forced_update):
+        # The version read is part of the UPDATE's WHERE clause, so a save based
+        # on a stale read matches no row instead of overwriting newer work.
+        expected = getattr(self, "_expected_version", None)
+        args = (using, pk_val, values, update_fields, forced_update)
+        if expected is None:
+            return super()._do_update(base_qs, *args)
+        guarded = base_qs.filter(version=expected)
+        if super()._do_update(guarded, *args):
+            return True
+        if base_qs.filter(pk=pk_val).exists():
+            raise EditConflict(pk_val)
+        return False
+
+    def _slug_moved(self, before):
+        # A reader may hold the old address of a story that was public: keep it
+        # answering. An address taken back by the story needs no redirect.
+        SlugRedirect.objects.filter(old_slug=self.slug).delete()
+        if before.is_published():
+            SlugRedirect.objects.update_or_create(
+                old_slug=before.slug, defaults={"article": self}
+            )
 
     def is_published(self):
         """Mirror of ``ArticleQuerySet.published()`` for one instance."""
@@ -153,10 +246,76 @@ class Article(models.Model):
 
     @property
     def modified_at(self):
-        """Last change readers see: the last edit, or the publication if later
-        (a scheduled story is saved before its time)."""
+        """Last change readers see (edits and corrections alike), or the
+        publication if later: a scheduled story is saved before its time."""
         return max(d for d in (self.updated_at, self.published_at) if d is not None)
 
     @property
     def is_brief(self):
         return self.kind == Kind.BRIEF
+
+    @property
+    def is_scheduled(self):
+        """Marked published with a publication time still to come."""
+        return (
+            self.status == Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+
+class Correction(models.Model):
+    """A dated, public note on what a published story got wrong."""
+
+    article = models.ForeignKey(
+        Article,
+        verbose_name="article",
+        on_delete=models.CASCADE,
+        related_name="corrections",
+    )
+    corrected_at = models.DateTimeField("date", default=timezone.now)
+    wrong = models.TextField("ce qui était faux", help_text="Ce que l’article disait.")
+    right = models.TextField(
+        "ce qui est exact", help_text="La version corrigée, en texte simple."
+    )
+    public = models.BooleanField(
+        "publique",
+        default=True,
+        help_text="Affichée sous l’article, alors signalé « corrigé » dans les listes.",
+    )
+
+    class Meta:
+        ordering = ["corrected_at", "pk"]
+        verbose_name = "correction"
+        verbose_name_plural = "corrections"
+
+    def __str__(self):
+        return f"Correction du {self.corrected_at:%d/%m/%Y} : {self.article}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # Readers and feeds date the story by updated_at: a correction is a
+        # change to the story even though no field of the story moved.
+        Article.objects.filter(pk=self.article_id).update(updated_at=timezone.now())
+
+
+class SlugRedirect(models.Model):
+    """A former address of a published story, answered with a 301 to the current one."""
+
+    old_slug = models.SlugField(
+        "ancien identifiant d’URL", max_length=255, unique=True
+    )
+    article = models.ForeignKey(
+        Article,
+        verbose_name="article",
+        on_delete=models.CASCADE,
+        related_name="slug_redirects",
+    )
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "redirection d’adresse"
+        verbose_name_plural = "redirections d’adresse"
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.article.slug}"

@@ -2,6 +2,8 @@
 import json
 from pathlib import Path
 
+from django.contrib.auth.models import Group, Permission, User
+from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.utils.text import slugify
 
@@ -105,3 +107,52 @@ def seed_load() -> Article:
         story.topics.set(topics_get_or_create(names=brief["topics"]))
         story.related.add(article)
     return article
+
+
+WRITERS = "Rédacteurs"
+EDITORS = "Éditeurs"
+WRITER_PERMISSIONS = [
+    ("articles", "add_article"),
+    ("articles", "change_article"),
+    ("articles", "delete_article"),
+    ("articles", "view_article"),
+    ("articles", "view_topic"),
+]
+# Editors hold every permission of the editorial apps, trade figures included,
+# so a model added later is covered by running setup_roles again.
+EDITOR_APPS = ["articles", "trade"]
+
+
+@transaction.atomic
+def roles_sync() -> dict[str, Group]:
+    """Create or refresh the groups « Rédacteurs » and « Éditeurs »; idempotent.
+
+    What a writer may do with a given story (only their own, never once
+    published) is decided by the admin; the group grants the model rights.
+    """
+    writer_perms = [
+        Permission.objects.get(content_type__app_label=app, codename=codename)
+        for app, codename in WRITER_PERMISSIONS
+    ]
+    editor_perms = Permission.objects.filter(content_type__app_label__in=EDITOR_APPS)
+    writers, _ = Group.objects.get_or_create(name=WRITERS)
+    writers.permissions.set(writer_perms)
+    editors, _ = Group.objects.get_or_create(name=EDITORS)
+    editors.permissions.set(editor_perms)
+    return {WRITERS: writers, EDITORS: editors}
+
+
+@transaction.atomic
+def staff_member_create(
+    *, username: str, password: str, email: str = "", role: str = EDITORS
+) -> User:
+    """A staff account in the given newsroom group, able to log in to the admin."""
+    groups = roles_sync()
+    if User.objects.filter(username=username).exists():
+        raise ValueError(f"Le compte « {username} » existe déjà.")
+    user = User(username=username, email=email, is_staff=True)
+    validate_password(password, user)
+    user.set_password(password)
+    user.save()
+    user.groups.add(groups[role])
+    return user

@@ -17,6 +17,7 @@ def feed_paths(route, feed_class, name):
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("articles/<slug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
+    path("apercu/<str:token>/", views.ArticlePreviewView.as_view(), name="preview"),
     path("themes/<slug:slug>/", views.TopicDetailView.as_view(), name="topic"),
     *feed_paths("flux/", feeds.LatestStoriesFeed, "feed"),
     *feed_paths("flux/articles/", feeds.LatestArticlesFeed, "articles_feed"),

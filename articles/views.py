@@ -1,18 +1,40 @@
-from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404
+from datetime import timedelta
+
+from django.core import signing
+from django.db.models import Exists, OuterRef, Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.views.generic import DetailView, ListView, TemplateView
 
 from .conditional import conditional_response
-from .models import Article, Topic
+from .models import Article, Correction, Topic
 from .seo import story_metadata
 
 CARD_FIELDS = ("title", "slug", "kind", "standfirst", "published_at", "dateline")
+PREVIEW_SALT = "articles.preview"
+PREVIEW_MAX_AGE = timedelta(hours=48)
+
+
+def has_public_correction():
+    """Annotation: the story carries a public correction (no query per row)."""
+    return Exists(Correction.objects.filter(article=OuterRef("pk"), public=True))
 
 
 def cards(queryset):
     """Stories as listing cards: only the columns a card shows, topics prefetched."""
-    return queryset.only(*CARD_FIELDS).prefetch_related("topics")
+    return (
+        queryset.only(*CARD_FIELDS)
+        .annotate(is_corrected=has_public_correction())
+        .prefetch_related("topics")
+    )
+
+
+def preview_url(article):
+    """A link that shows the story as readers will see it, for PREVIEW_MAX_AGE."""
+    token = signing.dumps(article.pk, salt=PREVIEW_SALT)
+    return reverse("articles:preview", kwargs={"token": token})
 
 
 class HomeView(TemplateView):
@@ -39,9 +61,14 @@ class ArticleDetailView(DetailView):
     def can_preview(self):
         return self.request.user.has_perm("articles.change_article")
 
+    def visible(self):
+        if self.can_preview():
+            return Article.objects.all()
+        return Article.objects.published()
+
     def get_queryset(self):
-        stories = Article.objects.all() if self.can_preview() else Article.objects.published()
-        return stories.prefetch_related(
+        visible = self.visible().annotate(is_corrected=has_public_correction())
+        return visible.prefetch_related(
             "topics",
             Prefetch(
                 "related",
@@ -51,7 +78,15 @@ class ArticleDetailView(DetailView):
         )
 
     def get(self, request, *args, **kwargs):
-        self.object = self.get_object()
+        try:
+            self.object = self.get_object()
+        except Http404:
+            # A published story whose slug changed keeps its old address alive.
+            slug = kwargs["slug"]
+            moved = self.visible().filter(slug_redirects__old_slug=slug).first()
+            if moved is None:
+                raise
+            return redirect(moved, permanent=True)
 
         def respond():
             return self.render_to_response(self.get_context_data(object=self.object))
@@ -70,6 +105,10 @@ class ArticleDetailView(DetailView):
         context["parent_articles"] = [r for r in related if not r.is_brief]
         context["is_preview"] = not story.is_published()
         context["metadata"] = story_metadata(story)
+        # Only a corrected story pays the query for its corrections.
+        context["corrections"] = (
+            list(story.corrections.filter(public=True)) if story.is_corrected else []
+        )
         return context
 
     def render_to_response(self, context, **response_kwargs):
@@ -77,6 +116,32 @@ class ArticleDetailView(DetailView):
         if context["is_preview"]:
             add_never_cache_headers(response)
             response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+
+class ArticlePreviewView(ArticleDetailView):
+    """The story page reached through a signed, expiring link: no account needed."""
+
+    def get_object(self, queryset=None):
+        try:
+            pk = signing.loads(
+                self.kwargs["token"], salt=PREVIEW_SALT, max_age=PREVIEW_MAX_AGE
+            )
+        except signing.BadSignature:
+            raise Http404("Lien de prévisualisation invalide ou expiré.")
+        return get_object_or_404(self.get_queryset(), pk=pk)
+
+    def get(self, request, *args, **kwargs):
+        # A token is no slug: there is no former address to redirect from.
+        return DetailView.get(self, request, *args, **kwargs)
+
+    def visible(self):
+        return Article.objects.all()
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        add_never_cache_headers(response)
+        response["X-Robots-Tag"] = "noindex, nofollow"
         return response
 
 

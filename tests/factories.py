@@ -2,6 +2,7 @@
 from datetime import timedelta
 from itertools import count
 
+from django.contrib.auth.models import User
 from django.utils import timezone
 
 from articles.models import Article, Kind, Status, Topic
@@ -38,3 +39,16 @@ def make_article(*, topics=(), related=(), **overrides):
 
 def make_brief(**overrides):
     return make_article(**{"kind": Kind.BRIEF, "title": f"Brève numéro {next(_sequence)}", **overrides})
+
+
+def make_user(role=None, **overrides):
+    """A user; with a ``role`` (WRITERS or EDITORS), a staff member of that group."""
+    from articles.services import roles_sync
+
+    n = next(_sequence)
+    fields = {"username": f"personne-{n}", "is_staff": role is not None}
+    fields.update(overrides)
+    user = User.objects.create_user(password="mot-de-passe", **fields)
+    if role:
+        user.groups.add(roles_sync()[role])
+    return user

@@ -1,0 +1,129 @@
+import pytest
+from bs4 import BeautifulSoup
+from django.db import transaction
+from django.test import Client
+
+from articles.admin import ArticleAdminForm
+from articles.models import Article, EditConflict, Status
+from articles.services import EDITORS
+
+from .admin_forms import form_data
+from .factories import make_article, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def change_url(article):
+    return f"/admin/articles/article/{article.pk}/change/"
+
+
+def test_second_save_of_a_stale_copy_is_refused_by_the_update():
+    story = make_article(body="Version initiale.")
+    first, second = Article.objects.get(pk=story.pk), Article.objects.get(pk=story.pk)
+    first.body = "Version de la première."
+    first.save()
+    second.body = "Version de la seconde."
+    with pytest.raises(EditConflict), transaction.atomic():
+        second.save()
+    story.refresh_from_db()
+    assert story.body == "Version de la première."
+    assert story.version == 2
+    assert second.version == 1
+
+
+def test_saves_with_update_fields_also_move_the_version():
+    story = make_article()
+    story.title = "Nouveau titre"
+    story.save(update_fields=["title"])
+    stale = Article.objects.get(pk=story.pk)
+    story.save(update_fields=["title"])
+    with pytest.raises(EditConflict), transaction.atomic():
+        stale.save(update_fields=["title"])
+    assert Article.objects.get(pk=story.pk).version == 3
+
+
+@pytest.fixture
+def two_editors():
+    alice = make_user(EDITORS, first_name="Alice", last_name="Martin")
+    bruno = make_user(EDITORS, first_name="Bruno", last_name="Petit")
+    client_a, client_b = Client(), Client()
+    client_a.force_login(alice)
+    client_b.force_login(bruno)
+    return client_a, client_b
+
+
+def test_concurrent_edit_in_admin_refuses_second_save_and_keeps_its_text(two_editors):
+    client_a, client_b = two_editors
+    story = make_article(title="Le titre", body="Texte d’origine.", status=Status.DRAFT)
+    page_a = client_a.get(change_url(story))
+    page_b = client_b.get(change_url(story))
+
+    saved = client_a.post(
+        change_url(story), form_data(page_a, "#article_form", body="Texte d’Alice.")
+    )
+    assert saved.status_code == 302
+
+    refused = client_b.post(
+        change_url(story), form_data(page_b, "#article_form", body="Texte de Bruno.")
+    )
+    assert refused.status_code == 200
+    html = refused.content.decode()
+    assert "Alice Martin a enregistré cet article" in html
+    page = BeautifulSoup(refused.content, "html.parser")
+    assert (
+        page.select_one("textarea[name=body]").get_text().strip() == "Texte de Bruno."
+    )
+    story.refresh_from_db()
+    assert story.body == "Texte d’Alice."
+    assert story.version == 2
+    assert story.history.count() == 2
+
+    # Having read the warning, Bruno may knowingly replace Alice's version.
+    replaced = client_b.post(change_url(story), form_data(refused, "#article_form"))
+    assert replaced.status_code == 302
+    story.refresh_from_db()
+    assert story.body == "Texte de Bruno."
+    assert story.updated_by.first_name == "Bruno"
+
+
+def test_save_racing_past_the_form_check_is_caught_by_the_update(
+    two_editors, monkeypatch
+):
+    client_a, client_b = two_editors
+    story = make_article(body="Texte d’origine.", status=Status.DRAFT)
+    page_a = client_a.get(change_url(story))
+    page_b = client_b.get(change_url(story))
+    client_a.post(
+        change_url(story), form_data(page_a, "#article_form", body="Texte d’Alice.")
+    )
+
+    # The first check lets the stale save through, as if Alice had saved
+    # between Bruno's check and his UPDATE.
+    original = ArticleAdminForm.check_version
+    calls = []
+
+    def late_check(form, read):
+        calls.append(read)
+        if len(calls) > 1:
+            original(form, read)
+
+    monkeypatch.setattr(ArticleAdminForm, "check_version", late_check)
+    refused = client_b.post(
+        change_url(story), form_data(page_b, "#article_form", body="Texte de Bruno.")
+    )
+    assert len(calls) == 2
+    assert refused.status_code == 200
+    assert "Alice Martin a enregistré cet article" in refused.content.decode()
+    story.refresh_from_db()
+    assert story.body == "Texte d’Alice."
+    assert story.history.count() == 2
+
+
+def test_change_form_without_its_version_is_refused(two_editors):
+    client_a, _ = two_editors
+    story = make_article(body="Texte d’origine.", status=Status.DRAFT)
+    data = form_data(client_a.get(change_url(story)), "#article_form", body="Autre.")
+    del data["base_version"]
+    assert client_a.post(change_url(story), data).status_code == 200
+    story.refresh_from_db()
+    assert story.body == "Texte d’origine."
