@@ -1,10 +1,11 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
 from .markdown_fr import french_typography
-from .rendering import render_markdown
+from .rendering import markdown_problems, render_markdown
 
 
 class Topic(models.Model):
@@ -142,6 +143,11 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        problems = markdown_problems(self.body)
+        if problems:
+            raise ValidationError({"body": problems})
 
     def is_published(self):
         """Mirror of ``ArticleQuerySet.published()`` for one instance."""
