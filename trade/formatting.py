@@ -66,6 +66,15 @@ def format_value(value, unit: str, scale: int, places=None) -> str:
     return f"{number} {word} de {currency}"
 
 
+def unit_words(unit: str, scale: int) -> str:
+    """« milliards de dollars », « % »: the unit of an axis or a column."""
+    if unit == "PCT":
+        return "%"
+    if scale == 0:
+        return _CURRENCY_WORDS[unit]
+    return f"{_SCALE_WORDS[scale][1]} de {_CURRENCY_WORDS[unit]}"
+
+
 def is_calendar_year(start: date, end: date) -> bool:
     return (start.month, start.day, end.month, end.day) == (1, 1, 12, 31) and (
         start.year == end.year

@@ -1,7 +1,7 @@
 """Structured trade figures: countries, indicators, sources, figures, targets.
 
-A figure is public when a published story cites it: visibility is inherited
-from ``Article.objects.published()``, never restated.
+Which figures readers see is decided once, in ``FigureQuerySet.published()``,
+from ``Article.objects.published()``.
 """
 from decimal import Decimal
 
@@ -158,11 +158,16 @@ class Basis(models.TextChoices):
 
 class FigureQuerySet(models.QuerySet):
     def published(self):
-        """Figures cited by at least one published story."""
-        citing = Figure.stories.through.objects.filter(
-            figure_id=OuterRef("pk"), article__in=Article.objects.published()
-        )
-        return self.filter(Exists(citing))
+        """Figures cited by a published story, and sourced reference figures.
+
+        A figure tied to stories waits for one of them to be published, so a
+        draft's numbers never leak; a sourced figure that no story cites is
+        public reference data (the series of the pair pages).
+        """
+        links = Figure.stories.through.objects.filter(figure_id=OuterRef("pk"))
+        cited = links.filter(article__in=Article.objects.published())
+        reference = Q(source__isnull=False) & ~Exists(links)
+        return self.filter(Exists(cited) | reference)
 
     def for_display(self):
         """With what every page, table and download shows, in period order."""

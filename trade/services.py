@@ -58,7 +58,6 @@ def trade_seed_load(*, path: Path = SEED_FILE) -> dict[str, int]:
         )[0]
         for s in data["sources"]
     }
-    common_stories = _stories(data["figure_stories"])
     figures = {}
     for item in data["figures"]:
         indicator = indicators[item["indicator"]]
@@ -81,7 +80,7 @@ def trade_seed_load(*, path: Path = SEED_FILE) -> dict[str, int]:
             },
         )
         figure.full_clean()
-        figure.stories.add(*common_stories, *_stories(item.get("stories", [])))
+        figure.stories.add(*_stories(item.get("stories", [])))
         figures[figure.slug] = figure
     for item in data["targets"]:
         indicator = indicators[item["indicator"]]
