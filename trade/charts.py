@@ -63,7 +63,7 @@ def build(figures, indicator) -> Chart | None:
     groups = []
     for key, periods in sorted(by_series(annual).items(), key=lambda kv: kv[0][1]):
         reporter = next(iter(periods.values())).reporter
-        label = f"{Basis(key[1]).label} (déclarant : {reporter.name})"
+        label = f"{Basis(key[1]).label.capitalize()}, déclarant : {reporter.name}"
         groups.append((label, sorted(periods.values(), key=lambda f: f.period_start), True))
     loose = [f for f in annual if f.basis not in SERIES_BASES]
     if loose:

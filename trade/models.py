@@ -174,7 +174,7 @@ class FigureQuerySet(models.QuerySet):
         return self.select_related(
             "indicator", "reporter", "partner", "source"
         ).prefetch_related("acknowledgements").order_by(
-            "indicator__name", "period_start", "period_end", "basis", "slug"
+            "indicator__slug", "period_start", "period_end", "basis", "slug"
         )
 
 
@@ -244,7 +244,7 @@ class Figure(models.Model):
     objects = FigureQuerySet.as_manager()
 
     class Meta:
-        ordering = ["indicator__name", "period_start", "period_end", "slug"]
+        ordering = ["indicator__slug", "period_start", "period_end", "slug"]
         verbose_name = "chiffre"
         verbose_name_plural = "chiffres"
         constraints = [
