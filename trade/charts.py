@@ -7,7 +7,7 @@ import math
 from dataclasses import dataclass, field
 
 from . import formatting
-from .derived import SERIES_BASES, by_series
+from .derived import SERIES_BASES, by_series, series_key
 from .models import Basis, Unit
 
 WIDTH, HEIGHT = 640, 320
@@ -64,10 +64,13 @@ def build(figures, indicator) -> Chart | None:
     for key, periods in sorted(by_series(annual).items(), key=lambda kv: kv[0][1]):
         reporter = next(iter(periods.values())).reporter
         label = f"{Basis(key[1]).label.capitalize()}, déclarant : {reporter.name}"
-        groups.append((label, sorted(periods.values(), key=lambda f: f.period_start), True))
+        line = sorted(periods.values(), key=lambda f: f.period_start)
+        # Other sources for the same year and series show as points off the line.
+        others = [f for f in annual if series_key(f) == key and f not in line]
+        groups.append((label, line, others))
     loose = [f for f in annual if f.basis not in SERIES_BASES]
     if loose:
-        groups.append(("Déclarations sans base précisée", loose, False))
+        groups.append(("Déclarations sans base précisée", [], loose))
     years = [f.period_start.year for f in annual]
     first, last = min(years), max(years)
     top = _nice_ceiling(max(f.value for f in annual))
@@ -81,11 +84,11 @@ def build(figures, indicator) -> Chart | None:
         return round(TOP + (1 - float(value) / top) * (HEIGHT - TOP - BOTTOM), 1)
 
     series = []
-    for index, (label, members, joined) in enumerate(groups):
-        s = Series(label=label, style=STYLES[index % len(STYLES)], joined=joined)
-        s.points = [Point(x(f.period_start.year), y(f.value), f) for f in members]
-        if joined:
-            s.lines = _runs(s.points)
+    for index, (label, line, others) in enumerate(groups):
+        s = Series(label=label, style=STYLES[index % len(STYLES)], joined=bool(line))
+        s.points = [Point(x(f.period_start.year), y(f.value), f) for f in line]
+        s.lines = _runs(s.points)
+        s.points += [Point(x(f.period_start.year), y(f.value), f) for f in others]
         series.append(s)
     unit = formatting.unit_words(annual[0].unit, annual[0].scale)
     return Chart(
@@ -123,7 +126,8 @@ def _runs(points) -> list[str]:
 
 def _describe(groups, unit) -> str:
     parts = []
-    for label, members, _ in groups:
+    for label, line, others in groups:
+        members = sorted(line + others, key=lambda f: (f.period_start, f.value))
         values = " ; ".join(
             f"{f.period_label()} : {formatting.format_number(f.value)}" for f in members
         )
