@@ -79,7 +79,7 @@ def trade_seed_load(*, path: Path = SEED_FILE) -> dict[str, int]:
                 "note": item.get("note", ""),
             },
         )
-        figure.full_clean()
+        figure.clean()
         figure.stories.add(*_stories(item.get("stories", [])))
         figures[figure.slug] = figure
     for item in data["targets"]:
@@ -93,16 +93,20 @@ def trade_seed_load(*, path: Path = SEED_FILE) -> dict[str, int]:
                 "statement": item["statement"],
                 "source": sources[item["source"]],
                 "baseline": figures.get(item["baseline"]),
-                "multiplier": item["multiplier"],
-                "target_value": item["target_value"],
+                "multiplier": _decimal(item["multiplier"]),
+                "target_value": _decimal(item["target_value"]),
                 "unit": indicator.unit,
                 "scale": indicator.scale,
                 "target_year": item["target_year"],
                 "note": item["note"],
             },
         )
-        target.full_clean()
+        target.clean()
     return {"figures": len(figures), "sources": len(sources), "targets": len(data["targets"])}
+
+
+def _decimal(value: str | None) -> Decimal | None:
+    return None if value is None else Decimal(value)
 
 
 def _stories(slugs: list[str]) -> list[Article]:
