@@ -5,18 +5,12 @@ to its source, so the sentence cannot disagree with the table, the chart or
 the downloads. An unknown token is reported to the story's validation through
 ``md.gazette_problems`` and never reaches a reader as a number.
 """
-import re
 import xml.etree.ElementTree as etree
 
 from markdown import Extension
 from markdown.inlinepatterns import InlineProcessor
 
 TOKEN_RE = r"\[\[chiffre:([A-Za-z0-9_-]+)\]\]"
-
-
-def tokens_in(text: str) -> list[str]:
-    """The figure slugs a Markdown text cites."""
-    return re.findall(TOKEN_RE, text or "")
 
 
 class FigureTokenProcessor(InlineProcessor):

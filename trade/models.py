@@ -299,6 +299,14 @@ class Figure(models.Model):
             errors["unit"] = (
                 f"« {indicator.name} » se mesure en {indicator.get_unit_display()}."
             )
+        if self.pk and "slug" not in errors:
+            old = Figure.objects.filter(pk=self.pk).values_list("slug", flat=True).first()
+            citing = Article.objects.filter(body__contains=f"[[chiffre:{old}]]")
+            if old and old != self.slug and citing.exists():
+                errors["slug"] = (
+                    f"Des articles écrivent [[chiffre:{old}]] : changez d’abord leur "
+                    "texte, sinon le chiffre disparaîtrait de leurs phrases."
+                )
         if errors:
             raise ValidationError(errors)
 
