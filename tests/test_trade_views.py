@@ -28,6 +28,9 @@ def test_pair_page_shows_chart_table_tracker_and_sources(client, trade_seeded):
     page = soup(response)
     svg = page.select_one("svg.chart__svg")
     assert svg["role"] == "img" and svg.find("title") and svg.find("desc")
+    assert svg["aria-labelledby"] == "graphique-1-titre graphique-1-desc"
+    # Coordinates stay numbers whatever the locale does to decimals.
+    assert all(float(c["cx"]) >= 0 and float(c["cy"]) >= 0 for c in svg.select("circle"))
     chart_text = svg.get_text(" ")
     table_text = " ".join(t.get_text(" ") for t in page.select(".figures-table table"))
     for figure in Figure.objects.published():

@@ -6,6 +6,8 @@ series in words, and a title on each point, and prints as it shows.
 import math
 from dataclasses import dataclass, field
 
+from django.utils.text import capfirst
+
 from . import formatting
 from .derived import SERIES_BASES, by_series, series_key
 from .models import Basis, Unit
@@ -21,6 +23,7 @@ class Point:
     x: float
     y: float
     figure: object
+    off_line: bool = False
 
     @property
     def label(self):
@@ -63,7 +66,7 @@ def build(figures, indicator) -> Chart | None:
     groups = []
     for key, periods in sorted(by_series(annual).items(), key=lambda kv: kv[0][1]):
         reporter = next(iter(periods.values())).reporter
-        label = f"{Basis(key[1]).label.capitalize()}, déclarant : {reporter.name}"
+        label = f"{capfirst(Basis(key[1]).label)}, déclarant : {reporter.name}"
         line = sorted(periods.values(), key=lambda f: f.period_start)
         # Other sources for the same year and series show as points off the line.
         others = [f for f in annual if series_key(f) == key and f not in line]
@@ -88,7 +91,7 @@ def build(figures, indicator) -> Chart | None:
         s = Series(label=label, style=STYLES[index % len(STYLES)], joined=bool(line))
         s.points = [Point(x(f.period_start.year), y(f.value), f) for f in line]
         s.lines = _runs(s.points)
-        s.points += [Point(x(f.period_start.year), y(f.value), f) for f in others]
+        s.points += [Point(x(f.period_start.year), y(f.value), f, True) for f in others]
         series.append(s)
     unit = formatting.unit_words(annual[0].unit, annual[0].scale)
     return Chart(
