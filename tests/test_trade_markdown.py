@@ -34,6 +34,15 @@ def test_changing_the_record_changes_the_story():
     assert "43,8 milliards" not in story.body_html
 
 
+def test_deleting_the_record_takes_its_number_out_of_the_story():
+    figure = make_figure(slug="supprime", value="43.8")
+    story = make_article(body="Total : [[chiffre:supprime]].")
+    figure.delete()
+    story.refresh_from_db()
+    assert "43,8" not in story.body_html
+    assert "[chiffre indisponible]" in story.body_html
+
+
 def test_unknown_token_is_refused_at_validation_with_a_clear_message():
     story = make_article(body="Un chiffre : [[chiffre:inexistant]].")
     with pytest.raises(ValidationError) as error:

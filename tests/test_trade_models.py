@@ -48,6 +48,14 @@ def test_unit_must_match_the_indicator():
     assert "dollars" in error.value.message_dict["unit"][0]
 
 
+def test_scale_must_match_the_indicator():
+    figure = make_figure()
+    figure.scale = Scale.MILLIONS
+    with pytest.raises(ValidationError) as error:
+        figure.full_clean()
+    assert "milliards" in error.value.message_dict["scale"][0]
+
+
 def test_derived_values_cannot_be_stored():
     figure = make_figure()
     figure.nature = Nature.DERIVED

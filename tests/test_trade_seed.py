@@ -38,7 +38,7 @@ def test_the_articles_own_figures_are_attached_with_their_words(trade_seeded):
 def test_every_sourced_figure_quotes_its_source_and_states_its_basis(trade_seeded):
     for figure in Figure.objects.exclude(source=None):
         assert figure.quote, figure.slug
-        assert figure.basis in Basis.values and figure.basis != Basis.COMPUTED
+        assert figure.basis in Basis.values
         assert figure.nature == Nature.REPORTED
 
 

@@ -153,7 +153,6 @@ class Basis(models.TextChoices):
     KZ_NATIONAL = "KZ_NATIONAL", "statistiques kazakhes"
     STATEMENT = "STATEMENT", "déclaration officielle, base non précisée"
     OTHER = "OTHER", "autre source, base non précisée"
-    COMPUTED = "COMPUTED", "calcul de La Gazette"
 
 
 class FigureQuerySet(models.QuerySet):
@@ -275,10 +274,12 @@ class Figure(models.Model):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        # Stories embed the figure's words in their rendered body: re-render them
-        # so the sentence never disagrees with the record.
-        for story in Article.objects.filter(body__contains=self.token()):
-            story.save(update_fields=["body"])
+        self._render_citing_stories()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        self._render_citing_stories()
+        return result
 
     def clean(self):
         errors = {}
@@ -295,9 +296,15 @@ class Figure(models.Model):
         if indicator and indicator.non_negative and self.value is not None:
             if self.value < 0:
                 errors["value"] = f"« {indicator.name} » ne peut pas être négatif."
+        # One unit and scale per indicator, so that a series, its chart and its
+        # checks never mix millions with billions.
         if indicator and self.unit and self.unit != indicator.unit:
             errors["unit"] = (
                 f"« {indicator.name} » se mesure en {indicator.get_unit_display()}."
+            )
+        if indicator and self.scale is not None and self.scale != indicator.scale:
+            errors["scale"] = (
+                f"« {indicator.name} » se compte en {indicator.get_scale_display()}."
             )
         if self.pk and "slug" not in errors:
             old = Figure.objects.filter(pk=self.pk).values_list("slug", flat=True).first()
@@ -313,6 +320,12 @@ class Figure(models.Model):
     def token(self):
         """The Markdown token that writes this figure into a story."""
         return f"[[chiffre:{self.slug}]]"
+
+    def _render_citing_stories(self):
+        # Stories embed the figure's words in their rendered body: re-render them
+        # so the sentence never disagrees with the record.
+        for story in Article.objects.filter(body__contains=self.token()):
+            story.save(update_fields=["body"])
 
     def display(self):
         """The value in French words: « 43,8 milliards de dollars », « +9,2 % »."""
