@@ -40,12 +40,22 @@ def test_story_admin_has_the_figures_inline(admin_client, trade_seeded):
 def test_admin_form_refuses_a_negative_turnover_with_a_message(admin_client):
     figure = make_figure()
     data = {
-        "slug": figure.slug, "indicator": figure.indicator.pk,
-        "reporter": figure.reporter.pk, "partner": figure.partner.pk,
-        "period_start": "2024-01-01", "period_end": "2023-12-31", "value": "-4",
-        "unit": figure.unit, "scale": figure.scale, "nature": "reported",
-        "basis": figure.basis, "source": figure.source.pk, "quote": "", "story_words": "",
-        "note": "", "acknowledgements-TOTAL_FORMS": "0",
+        "slug": figure.slug,
+        "indicator": figure.indicator.pk,
+        "reporter": figure.reporter.pk,
+        "partner": figure.partner.pk,
+        "period_start": "2024-01-01",
+        "period_end": "2023-12-31",
+        "value": "-4",
+        "unit": figure.unit,
+        "scale": figure.scale,
+        "nature": "reported",
+        "basis": figure.basis,
+        "source": figure.source.pk,
+        "quote": "",
+        "story_words": "",
+        "note": "",
+        "acknowledgements-TOTAL_FORMS": "0",
         "acknowledgements-INITIAL_FORMS": "0",
     }
     response = admin_client.post(f"/admin/trade/figure/{figure.pk}/change/", data)
@@ -60,13 +70,24 @@ def test_admin_form_refuses_a_negative_turnover_with_a_message(admin_client):
 def test_saving_an_inconsistent_figure_warns_the_editor(admin_client, trade_seeded):
     figure = Figure.objects.get(slug="kz-cn-2025-s1")
     data = {
-        "slug": figure.slug, "indicator": figure.indicator.pk,
-        "reporter": figure.reporter.pk, "partner": figure.partner.pk,
-        "period_start": "2025-01-01", "period_end": "2025-06-30", "value": "21.8",
-        "unit": figure.unit, "scale": figure.scale, "nature": "reported",
-        "basis": figure.basis, "source": "", "quote": "", "story_words": figure.story_words,
-        "note": figure.note, "stories": [s.pk for s in figure.stories.all()],
-        "acknowledgements-TOTAL_FORMS": "0", "acknowledgements-INITIAL_FORMS": "0",
+        "slug": figure.slug,
+        "indicator": figure.indicator.pk,
+        "reporter": figure.reporter.pk,
+        "partner": figure.partner.pk,
+        "period_start": "2025-01-01",
+        "period_end": "2025-06-30",
+        "value": "21.8",
+        "unit": figure.unit,
+        "scale": figure.scale,
+        "nature": "reported",
+        "basis": figure.basis,
+        "source": "",
+        "quote": "",
+        "story_words": figure.story_words,
+        "note": figure.note,
+        "stories": [s.pk for s in figure.stories.all()],
+        "acknowledgements-TOTAL_FORMS": "0",
+        "acknowledgements-INITIAL_FORMS": "0",
     }
     response = admin_client.post(
         f"/admin/trade/figure/{figure.pk}/change/", data, follow=True

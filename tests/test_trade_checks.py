@@ -21,7 +21,9 @@ SEED_OPEN = {
 
 def series(**common):
     level = make_indicator()
-    change = make_indicator(unit=Unit.PERCENT, scale=Scale.UNITS, non_negative=False, change_of=level)
+    change = make_indicator(
+        unit=Unit.PERCENT, scale=Scale.UNITS, non_negative=False, change_of=level
+    )
     countries = {"reporter": make_country(), "partner": make_country()}
     return level, change, {**countries, **common}
 
@@ -34,7 +36,9 @@ def test_reported_change_disagreeing_with_its_two_years_is_caught():
     level, change, where = series()
     make_figure(indicator=level, year=2023, value="41.02", **where)
     make_figure(indicator=level, year=2024, value="43.82", **where)
-    planted = make_figure(indicator=change, year=2024, value="9.2", slug="plantee", **where)
+    planted = make_figure(
+        indicator=change, year=2024, value="9.2", slug="plantee", **where
+    )
     [found] = open_inconsistencies()
     assert found.key == "variation:plantee" and found.figure == planted
     assert "+9,2\u202f%" in found.message and "+6,8\u202f%" in found.message
@@ -50,7 +54,9 @@ def test_change_within_rounding_passes():
 
 def test_change_is_never_checked_across_two_bases():
     level, change, where = series()
-    make_figure(indicator=level, year=2023, value="31.4", basis=Basis.KZ_NATIONAL, **where)
+    make_figure(
+        indicator=level, year=2023, value="31.4", basis=Basis.KZ_NATIONAL, **where
+    )
     make_figure(indicator=level, year=2024, value="43.82", **where)
     make_figure(indicator=change, year=2024, value="9.2", **where)
     assert open_inconsistencies() == []
@@ -60,8 +66,12 @@ def test_half_year_above_its_year_is_caught():
     level, _, where = series()
     make_figure(indicator=level, year=2024, value="20", slug="annee", **where)
     make_figure(
-        indicator=level, value="21.8", slug="semestre",
-        period_start=date(2024, 1, 1), period_end=date(2024, 6, 30), **where,
+        indicator=level,
+        value="21.8",
+        slug="semestre",
+        period_start=date(2024, 1, 1),
+        period_end=date(2024, 6, 30),
+        **where,
     )
     assert keys() == {"partie-superieure:semestre:annee"}
 
@@ -82,7 +92,9 @@ def test_derived_check_follows_an_editor_correction():
     assert keys() == set()
 
 
-def test_check_figures_reports_the_real_ones_in_the_seed_until_acknowledged(trade_seeded):
+def test_check_figures_reports_the_real_ones_in_the_seed_until_acknowledged(
+    trade_seeded,
+):
     out = StringIO()
     with pytest.raises(CommandError):
         call_command("check_figures", stdout=out)
@@ -113,4 +125,3 @@ def test_check_figures_catches_a_planted_inconsistency_in_the_seed(trade_seeded)
     with pytest.raises(CommandError):
         call_command("check_figures", stdout=out)
     assert "[partie-superieure:kz-cn-2023-s2-plante:" in out.getvalue()
-

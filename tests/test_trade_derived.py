@@ -27,7 +27,11 @@ def test_yearly_change_follows_an_edited_input():
 
 def test_no_change_is_computed_across_bases_or_gaps():
     pair = make_pair()
-    common = {"indicator": make_figure().indicator, "reporter": pair.first, "partner": pair.second}
+    common = {
+        "indicator": make_figure().indicator,
+        "reporter": pair.first,
+        "partner": pair.second,
+    }
     make_figure(year=2022, value="24.1", basis=Basis.KZ_NATIONAL, **common)
     make_figure(year=2023, value="41.02", **common)
     make_figure(year=2021, value="25.25", **common)
@@ -36,17 +40,31 @@ def test_no_change_is_computed_across_bases_or_gaps():
 
 def target_and_series(**target_fields):
     pair = make_pair()
-    common = {"indicator": make_figure().indicator, "reporter": pair.first, "partner": pair.second}
+    common = {
+        "indicator": make_figure().indicator,
+        "reporter": pair.first,
+        "partner": pair.second,
+    }
     make_figure(year=2023, value="41.02", **common)
     latest = make_figure(year=2024, value="43.82", **common)
     half = make_figure(
-        value="21.8", period_start=date(2025, 1, 1), period_end=date(2025, 6, 30), **common
+        value="21.8",
+        period_start=date(2025, 1, 1),
+        period_end=date(2025, 6, 30),
+        **common,
     )
     fields = {
-        "slug": "objectif", "pair": pair, "indicator": common["indicator"],
-        "basis": Basis.GACS, "statement": "double to $80 billion by 2030",
-        "source": make_source(), "unit": Unit.USD, "scale": Scale.BILLIONS,
-        "target_year": 2030, "target_value": Decimal("80"), "multiplier": Decimal("2"),
+        "slug": "objectif",
+        "pair": pair,
+        "indicator": common["indicator"],
+        "basis": Basis.GACS,
+        "statement": "double to $80 billion by 2030",
+        "source": make_source(),
+        "unit": Unit.USD,
+        "scale": Scale.BILLIONS,
+        "target_year": 2030,
+        "target_value": Decimal("80"),
+        "multiplier": Decimal("2"),
     }
     fields.update(target_fields)
     return Target.objects.create(**fields), latest, half
@@ -87,10 +105,12 @@ def test_multiplier_target_with_a_baseline_derives_its_amount():
 
 def test_previous_period_keeps_month_ends():
     assert previous_period(date(2024, 1, 1), date(2024, 2, 29)) == (
-        date(2023, 1, 1), date(2023, 2, 28)
+        date(2023, 1, 1),
+        date(2023, 2, 28),
     )
     assert previous_period(date(2025, 1, 1), date(2025, 6, 30)) == (
-        date(2024, 1, 1), date(2024, 6, 30)
+        date(2024, 1, 1),
+        date(2024, 6, 30),
     )
 
 

@@ -1,8 +1,8 @@
 import pytest
 from bs4 import BeautifulSoup
+from django.contrib.admin import site
 from django.core.exceptions import ValidationError
 
-from django.contrib.admin import site
 from articles.models import Article
 from tests.factories import make_article, make_figure
 
@@ -11,7 +11,9 @@ pytestmark = pytest.mark.django_db
 
 def test_token_renders_the_record_in_french_with_its_source():
     figure = make_figure(slug="kz-cn-2024", value="43.8")
-    story = make_article(body="Les échanges ont atteint [[chiffre:kz-cn-2024]] en 2024.")
+    story = make_article(
+        body="Les échanges ont atteint [[chiffre:kz-cn-2024]] en 2024."
+    )
     link = BeautifulSoup(story.body_html, "html.parser").select_one("a.chiffre")
     assert link.get_text() == "43,8 milliards de dollars"
     assert link["href"] == figure.source.url
@@ -20,7 +22,9 @@ def test_token_renders_the_record_in_french_with_its_source():
 def test_unsourced_figure_renders_marked_unverified():
     make_figure(slug="s1-2025", value="21.8", source=None)
     story = make_article(body="Au premier semestre, [[chiffre:s1-2025]].")
-    span = BeautifulSoup(story.body_html, "html.parser").select_one(".chiffre--non-verifie")
+    span = BeautifulSoup(story.body_html, "html.parser").select_one(
+        ".chiffre--non-verifie"
+    )
     assert span.get_text() == "21,8 milliards de dollars"
 
 
@@ -58,9 +62,14 @@ def test_unknown_token_is_refused_by_the_admin_form(rf, admin_user):
     request.user = admin_user
     form_class = site.get_model_admin(Article).get_form(request, story)
     data = {
-        "title": story.title, "slug": story.slug, "kind": story.kind,
-        "standfirst": "", "status": story.status, "dateline": "Paris",
-        "credit": "La Gazette", "body": "[[chiffre:connu]] et [[chiffre:inconnu]]",
+        "title": story.title,
+        "slug": story.slug,
+        "kind": story.kind,
+        "standfirst": "",
+        "status": story.status,
+        "dateline": "Paris",
+        "credit": "La Gazette",
+        "body": "[[chiffre:connu]] et [[chiffre:inconnu]]",
     }
     form = form_class(data=data, instance=story)
     assert not form.is_valid()

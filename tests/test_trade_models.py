@@ -7,7 +7,12 @@ from django.utils import timezone
 
 from articles.models import Status
 from tests.factories import (
-    make_article, make_country, make_figure, make_indicator, make_pair, make_source,
+    make_article,
+    make_country,
+    make_figure,
+    make_indicator,
+    make_pair,
+    make_source,
 )
 from trade.models import Basis, Figure, Nature, Scale, Target, Unit
 
@@ -19,7 +24,10 @@ def test_period_ending_before_it_starts_is_refused_with_a_message():
     figure.period_end = date(2023, 12, 31)
     with pytest.raises(ValidationError) as error:
         figure.full_clean()
-    assert "La fin de la période précède son début." in error.value.message_dict["period_end"]
+    assert (
+        "La fin de la période précède son début."
+        in error.value.message_dict["period_end"]
+    )
 
 
 def test_database_refuses_a_period_ending_before_it_starts():
@@ -95,8 +103,14 @@ def test_target_needs_a_multiplier_or_a_value():
     pair = make_pair()
     figure = make_figure(reporter=pair.first, partner=pair.second)
     target = Target(
-        slug="objectif", pair=pair, indicator=figure.indicator, basis=Basis.GACS,
-        statement="doubler", source=make_source(), unit=Unit.USD, scale=Scale.BILLIONS,
+        slug="objectif",
+        pair=pair,
+        indicator=figure.indicator,
+        basis=Basis.GACS,
+        statement="doubler",
+        source=make_source(),
+        unit=Unit.USD,
+        scale=Scale.BILLIONS,
         target_year=2030,
     )
     with pytest.raises(ValidationError) as error:

@@ -12,13 +12,24 @@ pytestmark = pytest.mark.django_db
 def test_trade_seed_is_idempotent(trade_seeded):
     counts = (Figure.objects.count(), Source.objects.count(), Target.objects.count())
     call_command("load_trade_seed")
-    assert (Figure.objects.count(), Source.objects.count(), Target.objects.count()) == counts
-    assert counts[0] == len(json.loads(SEED_FILE.read_text(encoding="utf-8"))["figures"])
+    assert (
+        Figure.objects.count(),
+        Source.objects.count(),
+        Target.objects.count(),
+    ) == counts
+    assert counts[0] == len(
+        json.loads(SEED_FILE.read_text(encoding="utf-8"))["figures"]
+    )
 
 
 def test_countries_are_attached_to_the_article_and_briefs(trade_seeded):
     kz, cn = Country.objects.get(code="KZ"), Country.objects.get(code="CN")
-    assert (kz.name, kz.slug, cn.name, cn.slug) == ("Kazakhstan", "kazakhstan", "Chine", "chine")
+    assert (kz.name, kz.slug, cn.name, cn.slug) == (
+        "Kazakhstan",
+        "kazakhstan",
+        "Chine",
+        "chine",
+    )
     for country in (kz, cn):
         assert trade_seeded in country.stories.all()
         assert country.stories.filter(kind="brief").count() == 5

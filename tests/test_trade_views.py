@@ -15,7 +15,10 @@ from trade.sitemaps import PairSitemap
 pytestmark = pytest.mark.django_db
 
 PAIR_URL = "/chiffres/kazakhstan-chine/"
-LEAD = "/articles/le-kazakhstan-et-la-chine-sengagent-a-doubler-leurs-echanges-commerciaux-dici-2030/"
+LEAD = (
+    "/articles/le-kazakhstan-et-la-chine-sengagent-a-doubler-leurs-echanges-"
+    "commerciaux-dici-2030/"
+)
 
 
 def soup(response):
@@ -30,7 +33,9 @@ def test_pair_page_shows_chart_table_tracker_and_sources(client, trade_seeded):
     assert svg["role"] == "img" and svg.find("title") and svg.find("desc")
     assert svg["aria-labelledby"] == "graphique-1-titre graphique-1-desc"
     # Coordinates stay numbers whatever the locale does to decimals.
-    assert all(float(c["cx"]) >= 0 and float(c["cy"]) >= 0 for c in svg.select("circle"))
+    assert all(
+        float(c["cx"]) >= 0 and float(c["cy"]) >= 0 for c in svg.select("circle")
+    )
     chart_text = svg.get_text(" ")
     table_text = " ".join(t.get_text(" ") for t in page.select(".figures-table table"))
     for figure in Figure.objects.published():
@@ -46,7 +51,9 @@ def test_pair_page_shows_chart_table_tracker_and_sources(client, trade_seeded):
     assert "https://astanatimes.com/2025/01/" in str(page.select_one(".sources"))
 
 
-def test_pair_page_lists_only_published_stories_citing_its_figures(client, trade_seeded):
+def test_pair_page_lists_only_published_stories_citing_its_figures(
+    client, trade_seeded
+):
     draft = make_article(status=Status.DRAFT, title="Brouillon secret")
     Figure.objects.get(slug="kz-cn-2024").stories.add(draft)
     page = soup(client.get(PAIR_URL))
@@ -85,7 +92,11 @@ def test_draft_and_scheduled_figures_reach_no_public_surface(client, db):
 
 def test_pair_without_published_figures_is_left_out_of_index_and_sitemap(client, db):
     pair = make_pair()
-    make_figure(reporter=pair.first, partner=pair.second, stories=[make_article(status=Status.DRAFT)])
+    make_figure(
+        reporter=pair.first,
+        partner=pair.second,
+        stories=[make_article(status=Status.DRAFT)],
+    )
     assert pair.get_absolute_url() not in client.get("/chiffres/").content.decode()
     assert list(PairSitemap().items()) == []
 
@@ -138,7 +149,9 @@ def test_unknown_pair_is_a_404(client, db):
     assert client.get("/chiffres/nulle-part/donnees.csv").status_code == 404
 
 
-def test_pair_page_query_count_does_not_grow_with_figures(client, db, django_assert_num_queries):
+def test_pair_page_query_count_does_not_grow_with_figures(
+    client, db, django_assert_num_queries
+):
     pair = make_pair()
     where = {"reporter": pair.first, "partner": pair.second}
     story = make_article()
@@ -161,7 +174,9 @@ def test_story_page_shows_its_key_figures(client, trade_seeded):
     assert "21,8 milliards de dollars" in text and "premier semestre 2025" in text
     assert "non vérifié : aucune source" in text
     assert "douanes chinoises (GACS)" in text
-    assert box.select_one('a[href="https://qazinform.com/news/kazakhstan-xuar-trade-hit-record-22bln-in-2024-987982"]')
+    assert box.select_one(
+        'a[href="https://qazinform.com/news/kazakhstan-xuar-trade-hit-record-22bln-in-2024-987982"]'
+    )
 
 
 def test_acknowledgement_note_is_shown_beside_the_figure(client, trade_seeded):
@@ -173,10 +188,14 @@ def test_acknowledgement_note_is_shown_beside_the_figure(client, trade_seeded):
         note="Les douanes chinoises donnent +6,8 %.",
     )
     for url in (LEAD, PAIR_URL):
-        assert "Les douanes chinoises donnent +6,8 %." in client.get(url).content.decode()
+        assert (
+            "Les douanes chinoises donnent +6,8 %." in client.get(url).content.decode()
+        )
 
 
-def test_story_page_query_count_does_not_grow_with_figures(client, db, django_assert_num_queries):
+def test_story_page_query_count_does_not_grow_with_figures(
+    client, db, django_assert_num_queries
+):
     small, large = make_article(), make_article()
     make_figure(stories=[small])
     for _ in range(20):
@@ -196,8 +215,16 @@ def test_story_page_query_count_does_not_grow_with_figures(client, db, django_as
         ("trade:pair", ["kazakhstan-chine"], "/chiffres/kazakhstan-chine/"),
         ("trade:download-csv", [], "/chiffres/donnees.csv"),
         ("trade:download-json", [], "/chiffres/donnees.json"),
-        ("trade:pair-download-csv", ["kazakhstan-chine"], "/chiffres/kazakhstan-chine/donnees.csv"),
-        ("trade:pair-download-json", ["kazakhstan-chine"], "/chiffres/kazakhstan-chine/donnees.json"),
+        (
+            "trade:pair-download-csv",
+            ["kazakhstan-chine"],
+            "/chiffres/kazakhstan-chine/donnees.csv",
+        ),
+        (
+            "trade:pair-download-json",
+            ["kazakhstan-chine"],
+            "/chiffres/kazakhstan-chine/donnees.json",
+        ),
     ],
 )
 def test_urls_round_trip(name, args, path):

@@ -57,11 +57,22 @@ class AcknowledgementInline(admin.StackedInline):
 @admin.register(Figure)
 class FigureAdmin(admin.ModelAdmin):
     list_display = [
-        "slug", "indicator", "period_label", "display", "reporter", "basis", "nature",
+        "slug",
+        "indicator",
+        "period_label",
+        "display",
+        "reporter",
+        "basis",
+        "nature",
         "source",
     ]
     list_filter = [
-        "indicator", "reporter", "partner", PeriodYearFilter, "nature", "basis",
+        "indicator",
+        "reporter",
+        "partner",
+        PeriodYearFilter,
+        "nature",
+        "basis",
         ("source", admin.EmptyFieldListFilter),
     ]
     search_fields = ["slug", "quote", "story_words", "note"]
@@ -70,9 +81,20 @@ class FigureAdmin(admin.ModelAdmin):
     inlines = [AcknowledgementInline]
     fieldsets = [
         (None, {"fields": ["slug", "token", "indicator", "reporter", "partner"]}),
-        ("Période et valeur", {"fields": [
-            "period_start", "period_end", "value", "unit", "scale", "nature", "basis",
-        ]}),
+        (
+            "Période et valeur",
+            {
+                "fields": [
+                    "period_start",
+                    "period_end",
+                    "value",
+                    "unit",
+                    "scale",
+                    "nature",
+                    "basis",
+                ]
+            },
+        ),
         ("Source", {"fields": ["source", "quote", "story_words", "note", "stories"]}),
         ("Contrôles", {"fields": ["checks"]}),
     ]
@@ -96,7 +118,9 @@ class FigureAdmin(admin.ModelAdmin):
         found = open_inconsistencies(figure)
         if not found:
             return "Aucune."
-        return format_html_join("", "<p><code>{}</code> {}</p>", ((i.key, i.message) for i in found))
+        return format_html_join(
+            "", "<p><code>{}</code> {}</p>", ((i.key, i.message) for i in found)
+        )
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

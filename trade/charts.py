@@ -3,6 +3,7 @@
 No JavaScript: the SVG carries a title, a description that states every
 series in words, and a title on each point, and prints as it shows.
 """
+
 import math
 from dataclasses import dataclass, field
 
@@ -119,7 +120,11 @@ def _runs(points) -> list[str]:
     """Polylines joining consecutive years only: a missing year breaks the line."""
     runs, current = [], []
     for point in points:
-        if current and point.figure.period_start.year != current[-1].figure.period_start.year + 1:
+        if (
+            current
+            and point.figure.period_start.year
+            != current[-1].figure.period_start.year + 1
+        ):
             runs.append(current)
             current = []
         current.append(point)
@@ -136,4 +141,3 @@ def _describe(groups, unit) -> str:
         )
         parts.append(f"{label} — {values}")
     return f"En {unit}. " + ". ".join(parts) + "."
-

@@ -3,6 +3,7 @@
 Each inconsistency has a stable key: an editor who acknowledges it with a
 public note (an ``Acknowledgement`` with that key) closes it.
 """
+
 from dataclasses import dataclass
 
 from . import derived, formatting
@@ -62,11 +63,15 @@ def _changes(figures, series):
         level = change.indicator.change_of_id
         if level is None or change.nature != Nature.REPORTED:
             continue
-        periods = series.get((level, change.basis, change.reporter_id, change.partner_id))
+        periods = series.get(
+            (level, change.basis, change.reporter_id, change.partner_id)
+        )
         if not periods:
             continue
         current = periods.get((change.period_start, change.period_end))
-        previous = periods.get(derived.previous_period(change.period_start, change.period_end))
+        previous = periods.get(
+            derived.previous_period(change.period_start, change.period_end)
+        )
         if current is None or previous is None:
             continue
         low, high = derived.change_bounds(current, previous)

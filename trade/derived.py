@@ -5,6 +5,7 @@ partner): a growth rate from a Chinese number and a Kazakh number would be
 meaningless. Results carry ``Nature.DERIVED`` (or ``ESTIMATE`` for an
 annualised part-year) and the formula they come from.
 """
+
 import calendar
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -52,7 +53,9 @@ def by_series(figures) -> dict:
     for figure in sorted(figures, key=lambda f: (-f.precision(), f.slug)):
         if figure.nature != Nature.REPORTED or figure.basis not in SERIES_BASES:
             continue
-        grouped[series_key(figure)].setdefault((figure.period_start, figure.period_end), figure)
+        grouped[series_key(figure)].setdefault(
+            (figure.period_start, figure.period_end), figure
+        )
     return grouped
 
 
@@ -74,8 +77,12 @@ def percent_change(current: Figure, previous: Figure) -> Decimal:
 
 def change_bounds(current: Figure, previous: Figure) -> tuple[Decimal, Decimal]:
     """Lowest and highest change the two rounded values allow, in %."""
-    low = (current.value - current.half_unit()) / (previous.value + previous.half_unit())
-    high = (current.value + current.half_unit()) / (previous.value - previous.half_unit())
+    low = (current.value - current.half_unit()) / (
+        previous.value + previous.half_unit()
+    )
+    high = (current.value + current.half_unit()) / (
+        previous.value - previous.half_unit()
+    )
     return (low - 1) * HUNDRED, (high - 1) * HUNDRED
 
 
@@ -157,7 +164,11 @@ def track(target: Target, figures) -> Tracker:
         and f.unit == target.unit
     ]
     annual = sorted(
-        (f for f in by_series(series).get(_only_key(series), {}).values() if f.is_annual()),
+        (
+            f
+            for f in by_series(series).get(_only_key(series), {}).values()
+            if f.is_annual()
+        ),
         key=lambda f: f.period_start,
     )
     if not annual:
@@ -228,4 +239,6 @@ def _only_key(series):
     """The series of the tracked figures: the reporter of the target's basis."""
     keys = {series_key(f) for f in series}
     # Several reporters on one basis would be two series; follow the largest.
-    return max(keys, key=lambda k: sum(series_key(f) == k for f in series), default=None)
+    return max(
+        keys, key=lambda k: sum(series_key(f) == k for f in series), default=None
+    )

@@ -1,14 +1,33 @@
 """The figures as CSV and JSON rows: one list of columns, stable names."""
+
 import csv
 import io
 import json
 
-
 COLUMNS = [
-    "id", "indicator", "indicator_name", "reporter", "partner", "period_start",
-    "period_end", "period", "value", "unit", "scale", "value_text", "nature", "basis",
-    "basis_label", "story_words", "quote", "source_publisher", "source_title",
-    "source_url", "source_date", "note", "acknowledged_notes",
+    "id",
+    "indicator",
+    "indicator_name",
+    "reporter",
+    "partner",
+    "period_start",
+    "period_end",
+    "period",
+    "value",
+    "unit",
+    "scale",
+    "value_text",
+    "nature",
+    "basis",
+    "basis_label",
+    "story_words",
+    "quote",
+    "source_publisher",
+    "source_title",
+    "source_url",
+    "source_date",
+    "note",
+    "acknowledged_notes",
 ]
 ABOUT = (
     "Chiffres de La Gazette. value est en unit × 10^scale (scale 9 : milliards). "
@@ -40,7 +59,9 @@ def figure_row(figure) -> dict:
         "source_publisher": source.publisher if source else "",
         "source_title": source.title if source else "",
         "source_url": source.url if source else "",
-        "source_date": source.published_on.isoformat() if source and source.published_on else "",
+        "source_date": source.published_on.isoformat()
+        if source and source.published_on
+        else "",
         "note": figure.note,
         "acknowledged_notes": " | ".join(a.note for a in figure.acknowledgements.all()),
     }
@@ -66,5 +87,3 @@ def as_json(figures, *, title: str, url: str) -> str:
         "figures": [figure_row(f) for f in figures],
     }
     return json.dumps(payload, ensure_ascii=False, indent=2)
-
-

@@ -4,6 +4,7 @@
 story body, the key-figures box, the table, the chart and the downloads' labels
 all call these functions.
 """
+
 import calendar
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -12,8 +13,18 @@ NNBSP = "\u202f"
 MINUS = "\u2212"
 
 _MONTHS = [
-    "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-    "septembre", "octobre", "novembre", "décembre",
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
 ]
 _SCALE_WORDS = {6: ("million", "millions"), 9: ("milliard", "milliards")}
 _CURRENCY_WORDS = {"USD": "dollars", "CNY": "yuans"}
@@ -88,7 +99,8 @@ def format_period(start: date, end: date) -> str:
     if start.year != end.year:
         if start.month == 1 and end.month == 12:
             return f"{start.year}-{end.year}"
-        return f"{_MONTHS[start.month - 1]} {start.year}-{_MONTHS[end.month - 1]} {end.year}"
+        first, last = _MONTHS[start.month - 1], _MONTHS[end.month - 1]
+        return f"{first} {start.year}-{last} {end.year}"
     months = end.month - start.month + 1
     year = start.year
     if months == 12:

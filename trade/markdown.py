@@ -5,6 +5,7 @@ to its source, so the sentence cannot disagree with the table, the chart or
 the downloads. An unknown token is reported to the story's validation through
 ``md.gazette_problems`` and never reaches a reader as a number.
 """
+
 import xml.etree.ElementTree as etree
 
 from markdown import Extension

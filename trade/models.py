@@ -3,6 +3,7 @@
 Which figures readers see is decided once, in ``FigureQuerySet.published()``,
 from ``Article.objects.published()``.
 """
+
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -22,7 +23,10 @@ class Country(models.Model):
     name = models.CharField("nom", max_length=100)
     slug = models.SlugField("identifiant d’URL", max_length=100, unique=True)
     stories = models.ManyToManyField(
-        "articles.Article", related_name="countries", blank=True, verbose_name="articles"
+        "articles.Article",
+        related_name="countries",
+        blank=True,
+        verbose_name="articles",
     )
 
     class Meta:
@@ -101,7 +105,8 @@ class Indicator(models.Model):
     non_negative = models.BooleanField(
         "jamais négatif",
         default=True,
-        help_text="Un montant échangé ne peut être négatif ; une variation peut l’être.",
+        help_text="Un montant échangé ne peut être négatif ; "
+        "une variation peut l’être.",
     )
     change_of = models.ForeignKey(
         "self",
@@ -133,7 +138,9 @@ class Source(models.Model):
         ordering = ["publisher", "title"]
         verbose_name = "source"
         verbose_name_plural = "sources"
-        constraints = [models.UniqueConstraint(fields=["url"], name="source_unique_url")]
+        constraints = [
+            models.UniqueConstraint(fields=["url"], name="source_unique_url")
+        ]
 
     def __str__(self):
         return f"{self.publisher} — {self.title}"
@@ -170,10 +177,10 @@ class FigureQuerySet(models.QuerySet):
 
     def for_display(self):
         """With what every page, table and download shows, in period order."""
-        return self.select_related(
-            "indicator", "reporter", "partner", "source"
-        ).prefetch_related("acknowledgements").order_by(
-            "indicator__slug", "period_start", "period_end", "basis", "slug"
+        return (
+            self.select_related("indicator", "reporter", "partner", "source")
+            .prefetch_related("acknowledgements")
+            .order_by("indicator__slug", "period_start", "period_end", "basis", "slug")
         )
 
 
@@ -195,7 +202,10 @@ class Figure(models.Model):
         help_text="Le pays dont la statistique ou le responsable donne le chiffre.",
     )
     partner = models.ForeignKey(
-        Country, models.PROTECT, related_name="partner_figures", verbose_name="partenaire"
+        Country,
+        models.PROTECT,
+        related_name="partner_figures",
+        verbose_name="partenaire",
     )
     period_start = models.DateField("début de la période")
     period_end = models.DateField(
@@ -259,13 +269,19 @@ class Figure(models.Model):
             ),
             models.UniqueConstraint(
                 fields=[
-                    "indicator", "reporter", "partner", "period_start", "period_end",
+                    "indicator",
+                    "reporter",
+                    "partner",
+                    "period_start",
+                    "period_end",
                     "source",
                 ],
                 condition=Q(nature=Nature.REPORTED),
                 name="figure_one_reported_per_source",
-                violation_error_message="Cette source a déjà un chiffre publié pour cet "
-                "indicateur, ces pays et cette période.",
+                violation_error_message=(
+                    "Cette source a déjà un chiffre publié pour cet indicateur, "
+                    "ces pays et cette période."
+                ),
             ),
         ]
 
@@ -283,7 +299,11 @@ class Figure(models.Model):
 
     def clean(self):
         errors = {}
-        if self.period_start and self.period_end and self.period_end < self.period_start:
+        if (
+            self.period_start
+            and self.period_end
+            and self.period_end < self.period_start
+        ):
             errors["period_end"] = "La fin de la période précède son début."
         if self.nature == Nature.DERIVED:
             errors["nature"] = (
@@ -291,7 +311,9 @@ class Figure(models.Model):
                 "des chiffres publiés."
             )
         if self.reporter_id and self.reporter_id == self.partner_id:
-            errors["partner"] = "Le partenaire doit être un autre pays que le déclarant."
+            errors["partner"] = (
+                "Le partenaire doit être un autre pays que le déclarant."
+            )
         indicator = self.indicator if self.indicator_id else None
         if indicator and indicator.non_negative and self.value is not None:
             if self.value < 0:
@@ -307,7 +329,9 @@ class Figure(models.Model):
                 f"« {indicator.name} » se compte en {indicator.get_scale_display()}."
             )
         if self.pk and "slug" not in errors:
-            old = Figure.objects.filter(pk=self.pk).values_list("slug", flat=True).first()
+            old = (
+                Figure.objects.filter(pk=self.pk).values_list("slug", flat=True).first()
+            )
             citing = Article.objects.filter(body__contains=f"[[chiffre:{old}]]")
             if old and old != self.slug and citing.exists():
                 errors["slug"] = (
@@ -363,7 +387,9 @@ class Target(models.Model):
         choices=Basis.choices,
         help_text="La base des chiffres auxquels l’objectif est comparé.",
     )
-    statement = models.TextField("déclaration", help_text="Les mots exacts de la source.")
+    statement = models.TextField(
+        "déclaration", help_text="Les mots exacts de la source."
+    )
     source = models.ForeignKey(
         Source, models.PROTECT, related_name="targets", verbose_name="source"
     )
@@ -401,7 +427,9 @@ class Target(models.Model):
             models.CheckConstraint(
                 condition=Q(multiplier__isnull=False) | Q(target_value__isnull=False),
                 name="target_has_multiplier_or_value",
-                violation_error_message="Indiquez un multiplicateur ou une valeur visée.",
+                violation_error_message=(
+                    "Indiquez un multiplicateur ou une valeur visée."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(multiplier__isnull=True) | Q(multiplier__gt=0),
@@ -416,7 +444,9 @@ class Target(models.Model):
         if self.multiplier is None and self.target_value is None:
             raise ValidationError("Indiquez un multiplicateur ou une valeur visée.")
         if self.multiplier is not None and self.multiplier <= 0:
-            raise ValidationError({"multiplier": "Le multiplicateur doit être positif."})
+            raise ValidationError(
+                {"multiplier": "Le multiplicateur doit être positif."}
+            )
 
 
 class Acknowledgement(models.Model):

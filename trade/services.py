@@ -1,4 +1,5 @@
 """Loading the trade seed: countries, sources, figures and targets; idempotent."""
+
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -102,7 +103,11 @@ def trade_seed_load(*, path: Path = SEED_FILE) -> dict[str, int]:
             },
         )
         target.clean()
-    return {"figures": len(figures), "sources": len(sources), "targets": len(data["targets"])}
+    return {
+        "figures": len(figures),
+        "sources": len(sources),
+        "targets": len(data["targets"]),
+    }
 
 
 def _decimal(value: str | None) -> Decimal | None:
@@ -114,7 +119,8 @@ def _stories(slugs: list[str]) -> list[Article]:
     missing = set(slugs) - {s.slug for s in stories}
     if missing:
         raise SeedError(
-            "Articles introuvables : " + ", ".join(sorted(missing))
+            "Articles introuvables : "
+            + ", ".join(sorted(missing))
             + ". Chargez d’abord le contenu de départ (load_seed)."
         )
     return stories

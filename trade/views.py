@@ -24,12 +24,20 @@ def published_pairs():
     for row in rows:
         key = frozenset((row["reporter_id"], row["partner_id"]))
         count, first, last = spans.get(key, (0, row["first"], row["last"]))
-        spans[key] = (count + row["count"], min(first, row["first"]), max(last, row["last"]))
+        spans[key] = (
+            count + row["count"],
+            min(first, row["first"]),
+            max(last, row["last"]),
+        )
     pairs = []
     for pair in Pair.objects.select_related("first", "second"):
         span = spans.get(frozenset((pair.first_id, pair.second_id)))
         if span:
-            pair.figure_count, pair.first_year, pair.last_year = span[0], span[1].year, span[2].year
+            pair.figure_count, pair.first_year, pair.last_year = (
+                span[0],
+                span[1].year,
+                span[2].year,
+            )
             pairs.append(pair)
     return pairs
 
@@ -76,13 +84,23 @@ def download(request, fmt, slug=None):
     name, title = "chiffres", "Chiffres du commerce — La Gazette"
     url = reverse("trade:index")
     if slug is not None:
-        pair = get_object_or_404(Pair.objects.select_related("first", "second"), slug=slug)
+        pair = get_object_or_404(
+            Pair.objects.select_related("first", "second"), slug=slug
+        )
         figures = figures.filter(pair.between())
-        name, title, url = f"chiffres-{pair.slug}", f"Commerce {pair} — La Gazette", pair.get_absolute_url()
+        name, title, url = (
+            f"chiffres-{pair.slug}",
+            f"Commerce {pair} — La Gazette",
+            pair.get_absolute_url(),
+        )
     if fmt == "csv":
-        response = HttpResponse(exports.as_csv(figures), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(
+            exports.as_csv(figures), content_type="text/csv; charset=utf-8"
+        )
     else:
-        body = exports.as_json(figures, title=title, url=request.build_absolute_uri(url))
+        body = exports.as_json(
+            figures, title=title, url=request.build_absolute_uri(url)
+        )
         response = HttpResponse(body, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
@@ -97,7 +115,8 @@ def _dataset_json_ld(request, pair, figures) -> str:
         "name": f"Commerce {pair} : chiffres sourcés",
         "description": f"Les échanges de marchandises entre {pair.first.name} et "
         f"{pair.second.name} selon chaque source et sa base statistique "
-        "(douanes chinoises, statistiques kazakhes), avec la phrase exacte de la source.",
+        "(douanes chinoises, statistiques kazakhes), avec la phrase exacte "
+        "de la source.",
         "url": absolute(pair.get_absolute_url()),
         "inLanguage": "fr",
         "creator": {"@type": "NewsMediaOrganization", "name": "La Gazette"},
@@ -106,12 +125,16 @@ def _dataset_json_ld(request, pair, figures) -> str:
             {
                 "@type": "DataDownload",
                 "encodingFormat": "text/csv",
-                "contentUrl": absolute(reverse("trade:pair-download-csv", args=[pair.slug])),
+                "contentUrl": absolute(
+                    reverse("trade:pair-download-csv", args=[pair.slug])
+                ),
             },
             {
                 "@type": "DataDownload",
                 "encodingFormat": "application/json",
-                "contentUrl": absolute(reverse("trade:pair-download-json", args=[pair.slug])),
+                "contentUrl": absolute(
+                    reverse("trade:pair-download-json", args=[pair.slug])
+                ),
             },
         ],
     }

@@ -1,4 +1,5 @@
 """Template tags that bring figures into story pages without articles knowing."""
+
 from django import template
 
 from trade.models import Figure

@@ -4,7 +4,10 @@ from trade.services import SeedError, trade_seed_load
 
 
 class Command(BaseCommand):
-    help = "Charge les chiffres sourcés du commerce Kazakhstan–Chine ; sans effet s’ils sont déjà là."
+    help = (
+        "Charge les chiffres sourcés du commerce Kazakhstan–Chine ; "
+        "sans effet s’ils sont déjà là."
+    )
 
     def handle(self, *args, **options):
         try:
