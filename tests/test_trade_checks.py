@@ -125,3 +125,11 @@ def test_check_figures_catches_a_planted_inconsistency_in_the_seed(trade_seeded)
     with pytest.raises(CommandError):
         call_command("check_figures", stdout=out)
     assert "[partie-superieure:kz-cn-2023-s2-plante:" in out.getvalue()
+
+
+def test_zero_previous_year_raises_no_error_and_no_false_alarm():
+    level, change, where = series()
+    make_figure(indicator=level, year=2023, value="0", **where)
+    make_figure(indicator=level, year=2024, value="4", **where)
+    make_figure(indicator=change, year=2024, value="12", **where)
+    assert open_inconsistencies() == []

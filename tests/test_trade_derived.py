@@ -121,3 +121,15 @@ def test_renaming_a_figure_cited_in_a_story_is_refused():
     with pytest.raises(ValidationError) as error:
         figure.full_clean()
     assert "[[chiffre:ancien]]" in error.value.message_dict["slug"][0]
+
+
+def test_zero_year_gives_no_change_instead_of_an_error():
+    pair = make_pair()
+    common = {
+        "indicator": make_figure().indicator,
+        "reporter": pair.first,
+        "partner": pair.second,
+    }
+    make_figure(year=2023, value="0", **common)
+    make_figure(year=2024, value="4", **common)
+    assert yearly_changes(Figure.objects.for_display()) == []

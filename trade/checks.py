@@ -72,7 +72,12 @@ def _changes(figures, series):
         previous = periods.get(
             derived.previous_period(change.period_start, change.period_end)
         )
-        if current is None or previous is None:
+        # A previous value within rounding of zero allows any change at all.
+        if (
+            current is None
+            or previous is None
+            or previous.value <= previous.half_unit()
+        ):
             continue
         low, high = derived.change_bounds(current, previous)
         half = change.half_unit()

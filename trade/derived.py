@@ -99,7 +99,8 @@ def yearly_changes(figures) -> list[Derived]:
             key=lambda f: f.period_start,
         )
         for previous, current in zip(annual, annual[1:]):
-            if current.period_start.year != previous.period_start.year + 1:
+            consecutive = current.period_start.year == previous.period_start.year + 1
+            if not consecutive or previous.value <= 0:
                 continue
             changes.append(
                 Derived(
@@ -154,19 +155,11 @@ def track(target: Target, figures) -> Tracker:
     elif target.baseline is not None:
         tracker.amount = target.baseline.value * target.multiplier
         tracker.amount_is_derived = True
-    series = [
-        f
-        for f in figures
-        if f.indicator_id == target.indicator_id
-        and f.basis == target.basis
-        and f.nature == Nature.REPORTED
-        and f.scale == target.scale
-        and f.unit == target.unit
-    ]
+    series = _tracked_series(target, figures)
     annual = sorted(
         (
             f
-            for f in by_series(series).get(_only_key(series), {}).values()
+            for f in next(iter(by_series(series).values()), {}).values()
             if f.is_annual()
         ),
         key=lambda f: f.period_start,
@@ -175,8 +168,12 @@ def track(target: Target, figures) -> Tracker:
         return tracker
     last = annual[-1]
     tracker.start = target.baseline or last
-    if len(annual) > 1 and annual[-2].period_start.year == last.period_start.year - 1:
-        previous = annual[-2]
+    previous = annual[-2] if len(annual) > 1 else None
+    if (
+        previous
+        and previous.period_start.year == last.period_start.year - 1
+        and previous.value > 0
+    ):
         tracker.latest_pace = Derived(
             label=f"Rythme {previous.period_label()}\u2013{last.period_label()}",
             value=percent_change(last, previous),
@@ -188,7 +185,7 @@ def track(target: Target, figures) -> Tracker:
         )
     start = tracker.start
     years = target.target_year - start.period_start.year
-    if tracker.amount is None or years <= 0:
+    if tracker.amount is None or years <= 0 or start.value <= 0:
         return tracker
     growth = (float(tracker.amount) / float(start.value)) ** (1 / years) - 1
     tracker.required_growth = Derived(
@@ -235,10 +232,21 @@ def track(target: Target, figures) -> Tracker:
     return tracker
 
 
-def _only_key(series):
-    """The series of the tracked figures: the reporter of the target's basis."""
-    keys = {series_key(f) for f in series}
-    # Several reporters on one basis would be two series; follow the largest.
-    return max(
-        keys, key=lambda k: sum(series_key(f) == k for f in series), default=None
-    )
+def _tracked_series(target, figures) -> list[Figure]:
+    """The reported figures of the target's indicator on the basis it follows."""
+    candidates = [
+        f
+        for f in figures
+        if f.indicator_id == target.indicator_id
+        and f.basis == target.basis
+        and f.nature == Nature.REPORTED
+    ]
+    key = _key(candidates)
+    return [f for f in candidates if series_key(f) == key]
+
+
+def _key(figures):
+    # One basis is normally one reporter (GACS: China); should both countries
+    # report on it, follow the series with the most figures.
+    keys = [series_key(f) for f in figures]
+    return max(set(keys), key=keys.count, default=None)
