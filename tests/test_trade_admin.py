@@ -93,3 +93,53 @@ def test_saving_an_inconsistent_figure_warns_the_editor(admin_client, trade_seed
         f"/admin/trade/figure/{figure.pk}/change/", data, follow=True
     )
     assert "sans-source:kz-cn-2025-s1" in response.content.decode()
+
+
+def test_acknowledgement_needs_a_real_key_of_its_own_figure(trade_seeded):
+    from django.core.exceptions import ValidationError
+
+    from trade.models import Acknowledgement
+
+    figure = Figure.objects.get(slug="kz-cn-2024-variation")
+    for key, message in [
+        ("variation:inventee", "Aucune incohérence n’a cette clé"),
+        ("sans-source:kz-cn-2025-s1", "concerne le chiffre kz-cn-2025-s1"),
+    ]:
+        with pytest.raises(ValidationError, match=message):
+            Acknowledgement(figure=figure, check_key=key, note="n").full_clean()
+    Acknowledgement(
+        figure=figure, check_key="variation:kz-cn-2024-variation", note="n"
+    ).full_clean()
+
+
+def test_editor_acknowledges_from_the_figure_page(admin_client, trade_seeded):
+    from trade.checks import open_inconsistencies
+
+    figure = Figure.objects.get(slug="kz-cn-2024-variation")
+    data = {
+        "slug": figure.slug,
+        "indicator": figure.indicator.pk,
+        "reporter": figure.reporter.pk,
+        "partner": figure.partner.pk,
+        "period_start": "2024-01-01",
+        "period_end": "2024-12-31",
+        "value": "9.2",
+        "unit": figure.unit,
+        "scale": figure.scale,
+        "nature": "reported",
+        "basis": figure.basis,
+        "source": "",
+        "quote": "",
+        "story_words": figure.story_words,
+        "note": figure.note,
+        "stories": [s.pk for s in figure.stories.all()],
+        "acknowledgements-TOTAL_FORMS": "1",
+        "acknowledgements-INITIAL_FORMS": "0",
+        "acknowledgements-0-check_key": "variation:kz-cn-2024-variation",
+        "acknowledgements-0-note": "Les douanes chinoises donnent +6,8 %.",
+    }
+    response = admin_client.post(f"/admin/trade/figure/{figure.pk}/change/", data)
+    assert response.status_code == 302
+    keys = {i.key for i in open_inconsistencies()}
+    assert "variation:kz-cn-2024-variation" not in keys
+    assert "sans-source:kz-cn-2024-variation" in keys

@@ -32,12 +32,16 @@ def find(figures, targets) -> list[Inconsistency]:
     return sorted(found, key=lambda i: i.key)
 
 
+def find_all() -> list[Inconsistency]:
+    """Every inconsistency in the database, acknowledged or not."""
+    figures = Figure.objects.for_display()
+    return find(figures, Target.objects.select_related("baseline", "indicator"))
+
+
 def open_inconsistencies(figure=None) -> list[Inconsistency]:
     """Inconsistencies no editor has acknowledged, optionally about one figure."""
-    figures = Figure.objects.for_display()
-    targets = Target.objects.select_related("baseline", "indicator", "pair")
     closed = set(Acknowledgement.objects.values_list("check_key", flat=True))
-    found = [i for i in find(figures, targets) if i.key not in closed]
+    found = [i for i in find_all() if i.key not in closed]
     if figure is not None:
         found = [i for i in found if i.figure.pk == figure.pk]
     return found

@@ -473,3 +473,26 @@ class Acknowledgement(models.Model):
 
     def __str__(self):
         return self.check_key
+
+    def clean(self):
+        # Imported here: the checks read these models.
+        from .checks import find_all
+
+        if not self.check_key or not self.figure_id:
+            return
+        found = {i.key: i for i in find_all()}
+        inconsistency = found.get(self.check_key)
+        if inconsistency is None:
+            raise ValidationError(
+                {
+                    "check_key": "Aucune incohérence n’a cette clé : copiez-la depuis "
+                    "check_figures ou la page du chiffre."
+                }
+            )
+        if inconsistency.figure.pk != self.figure_id:
+            raise ValidationError(
+                {
+                    "check_key": f"Cette incohérence concerne le chiffre "
+                    f"{inconsistency.figure.slug}."
+                }
+            )

@@ -5,184 +5,608 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('articles', '0001_initial'),
+        ("articles", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Country',
+            name="Country",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(help_text='ISO 3166-1 alpha-2 : KZ, CN…', max_length=2, unique=True, verbose_name='code ISO')),
-                ('name', models.CharField(max_length=100, verbose_name='nom')),
-                ('slug', models.SlugField(max_length=100, unique=True, verbose_name='identifiant d’URL')),
-                ('stories', models.ManyToManyField(blank=True, related_name='countries', to='articles.article', verbose_name='articles')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        help_text="ISO 3166-1 alpha-2 : KZ, CN…",
+                        max_length=2,
+                        unique=True,
+                        verbose_name="code ISO",
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="nom")),
+                (
+                    "slug",
+                    models.SlugField(
+                        max_length=100, unique=True, verbose_name="identifiant d’URL"
+                    ),
+                ),
+                (
+                    "stories",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="countries",
+                        to="articles.article",
+                        verbose_name="articles",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'pays',
-                'verbose_name_plural': 'pays',
-                'ordering': ['name'],
+                "verbose_name": "pays",
+                "verbose_name_plural": "pays",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Figure',
+            name="Figure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(help_text='Sert dans le texte d’un article : [[chiffre:identifiant]].', max_length=100, unique=True, verbose_name='identifiant')),
-                ('period_start', models.DateField(verbose_name='début de la période')),
-                ('period_end', models.DateField(help_text='Une année : 1er janvier – 31 décembre ; un semestre, un trimestre ou un mois de même.', verbose_name='fin de la période')),
-                ('value', models.DecimalField(decimal_places=4, max_digits=16, verbose_name='valeur')),
-                ('unit', models.CharField(choices=[('USD', 'dollars'), ('CNY', 'yuans'), ('PCT', 'pour cent')], max_length=3, verbose_name='unité')),
-                ('scale', models.PositiveSmallIntegerField(choices=[(0, 'unités'), (6, 'millions'), (9, 'milliards')], verbose_name='échelle')),
-                ('nature', models.CharField(choices=[('reported', 'publié'), ('estimate', 'estimation'), ('target', 'objectif'), ('derived', 'calculé')], default='reported', max_length=10, verbose_name='nature')),
-                ('basis', models.CharField(choices=[('GACS', 'douanes chinoises (GACS)'), ('KZ_NATIONAL', 'statistiques kazakhes'), ('STATEMENT', 'déclaration officielle, base non précisée'), ('OTHER', 'autre source, base non précisée')], help_text='Jamais de comparaison entre deux bases : les douanes chinoises et les statistiques kazakhes diffèrent de plusieurs milliards par an.', max_length=12, verbose_name='base statistique')),
-                ('story_words', models.CharField(blank=True, help_text='Les mots exacts de l’article quand le chiffre en vient, par exemple « 43,8 milliards de dollars ».', max_length=200, verbose_name='mots de l’article')),
-                ('quote', models.TextField(blank=True, help_text='La phrase exacte de la source.', verbose_name='citation de la source')),
-                ('note', models.TextField(blank=True, verbose_name='note publique')),
-                ('partner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='partner_figures', to='trade.country', verbose_name='partenaire')),
-                ('reporter', models.ForeignKey(help_text='Le pays dont la statistique ou le responsable donne le chiffre.', on_delete=django.db.models.deletion.PROTECT, related_name='reported_figures', to='trade.country', verbose_name='pays déclarant')),
-                ('stories', models.ManyToManyField(blank=True, related_name='figures', to='articles.article', verbose_name='articles')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        help_text="Sert dans le texte d’un article : [[chiffre:identifiant]].",
+                        max_length=100,
+                        unique=True,
+                        verbose_name="identifiant",
+                    ),
+                ),
+                ("period_start", models.DateField(verbose_name="début de la période")),
+                (
+                    "period_end",
+                    models.DateField(
+                        help_text="Une année : 1er janvier – 31 décembre ; un semestre, un trimestre ou un mois de même.",
+                        verbose_name="fin de la période",
+                    ),
+                ),
+                (
+                    "value",
+                    models.DecimalField(
+                        decimal_places=4, max_digits=16, verbose_name="valeur"
+                    ),
+                ),
+                (
+                    "unit",
+                    models.CharField(
+                        choices=[
+                            ("USD", "dollars"),
+                            ("CNY", "yuans"),
+                            ("PCT", "pour cent"),
+                        ],
+                        max_length=3,
+                        verbose_name="unité",
+                    ),
+                ),
+                (
+                    "scale",
+                    models.PositiveSmallIntegerField(
+                        choices=[(0, "unités"), (6, "millions"), (9, "milliards")],
+                        verbose_name="échelle",
+                    ),
+                ),
+                (
+                    "nature",
+                    models.CharField(
+                        choices=[
+                            ("reported", "publié"),
+                            ("estimate", "estimation"),
+                            ("target", "objectif"),
+                            ("derived", "calculé"),
+                        ],
+                        default="reported",
+                        max_length=10,
+                        verbose_name="nature",
+                    ),
+                ),
+                (
+                    "basis",
+                    models.CharField(
+                        choices=[
+                            ("GACS", "douanes chinoises (GACS)"),
+                            ("KZ_NATIONAL", "statistiques kazakhes"),
+                            ("STATEMENT", "déclaration officielle, base non précisée"),
+                            ("OTHER", "autre source, base non précisée"),
+                        ],
+                        help_text="Jamais de comparaison entre deux bases : les douanes chinoises et les statistiques kazakhes diffèrent de plusieurs milliards par an.",
+                        max_length=12,
+                        verbose_name="base statistique",
+                    ),
+                ),
+                (
+                    "story_words",
+                    models.CharField(
+                        blank=True,
+                        help_text="Les mots exacts de l’article quand le chiffre en vient, par exemple « 43,8 milliards de dollars ».",
+                        max_length=200,
+                        verbose_name="mots de l’article",
+                    ),
+                ),
+                (
+                    "quote",
+                    models.TextField(
+                        blank=True,
+                        help_text="La phrase exacte de la source.",
+                        verbose_name="citation de la source",
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="note publique")),
+                (
+                    "partner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="partner_figures",
+                        to="trade.country",
+                        verbose_name="partenaire",
+                    ),
+                ),
+                (
+                    "reporter",
+                    models.ForeignKey(
+                        help_text="Le pays dont la statistique ou le responsable donne le chiffre.",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reported_figures",
+                        to="trade.country",
+                        verbose_name="pays déclarant",
+                    ),
+                ),
+                (
+                    "stories",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="figures",
+                        to="articles.article",
+                        verbose_name="articles",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'chiffre',
-                'verbose_name_plural': 'chiffres',
-                'ordering': ['indicator__slug', 'period_start', 'period_end', 'slug'],
+                "verbose_name": "chiffre",
+                "verbose_name_plural": "chiffres",
+                "ordering": ["indicator__slug", "period_start", "period_end", "slug"],
             },
         ),
         migrations.CreateModel(
-            name='Acknowledgement',
+            name="Acknowledgement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('check_key', models.CharField(help_text='La clé du contrôle, telle que l’affiche check_figures.', max_length=200, unique=True, verbose_name='contrôle')),
-                ('note', models.TextField(help_text='Montrée aux lecteurs à côté du chiffre.', verbose_name='note publique')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créée le')),
-                ('figure', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='acknowledgements', to='trade.figure', verbose_name='chiffre')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "check_key",
+                    models.CharField(
+                        help_text="La clé du contrôle, telle que l’affiche check_figures.",
+                        max_length=200,
+                        unique=True,
+                        verbose_name="contrôle",
+                    ),
+                ),
+                (
+                    "note",
+                    models.TextField(
+                        help_text="Montrée aux lecteurs à côté du chiffre.",
+                        verbose_name="note publique",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="créée le"),
+                ),
+                (
+                    "figure",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="acknowledgements",
+                        to="trade.figure",
+                        verbose_name="chiffre",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'incohérence reconnue',
-                'verbose_name_plural': 'incohérences reconnues',
-                'ordering': ['check_key'],
+                "verbose_name": "incohérence reconnue",
+                "verbose_name_plural": "incohérences reconnues",
+                "ordering": ["check_key"],
             },
         ),
         migrations.CreateModel(
-            name='Indicator',
+            name="Indicator",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=100, unique=True, verbose_name='identifiant')),
-                ('name', models.CharField(max_length=200, verbose_name='nom')),
-                ('unit', models.CharField(choices=[('USD', 'dollars'), ('CNY', 'yuans'), ('PCT', 'pour cent')], max_length=3, verbose_name='unité')),
-                ('scale', models.PositiveSmallIntegerField(choices=[(0, 'unités'), (6, 'millions'), (9, 'milliards')], verbose_name='échelle')),
-                ('non_negative', models.BooleanField(default=True, help_text='Un montant échangé ne peut être négatif ; une variation peut l’être.', verbose_name='jamais négatif')),
-                ('change_of', models.ForeignKey(blank=True, help_text='Pour une variation annuelle en %, l’indicateur dont elle mesure l’évolution : le site la compare aux deux années de même base.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='changes', to='trade.indicator', verbose_name='variation de')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        max_length=100, unique=True, verbose_name="identifiant"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="nom")),
+                (
+                    "unit",
+                    models.CharField(
+                        choices=[
+                            ("USD", "dollars"),
+                            ("CNY", "yuans"),
+                            ("PCT", "pour cent"),
+                        ],
+                        max_length=3,
+                        verbose_name="unité",
+                    ),
+                ),
+                (
+                    "scale",
+                    models.PositiveSmallIntegerField(
+                        choices=[(0, "unités"), (6, "millions"), (9, "milliards")],
+                        verbose_name="échelle",
+                    ),
+                ),
+                (
+                    "non_negative",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Un montant échangé ne peut être négatif ; une variation peut l’être.",
+                        verbose_name="jamais négatif",
+                    ),
+                ),
+                (
+                    "change_of",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Pour une variation annuelle en %, l’indicateur dont elle mesure l’évolution : le site la compare aux deux années de même base.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="changes",
+                        to="trade.indicator",
+                        verbose_name="variation de",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'indicateur',
-                'verbose_name_plural': 'indicateurs',
-                'ordering': ['name'],
+                "verbose_name": "indicateur",
+                "verbose_name_plural": "indicateurs",
+                "ordering": ["name"],
             },
         ),
         migrations.AddField(
-            model_name='figure',
-            name='indicator',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='figures', to='trade.indicator', verbose_name='indicateur'),
+            model_name="figure",
+            name="indicator",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="figures",
+                to="trade.indicator",
+                verbose_name="indicateur",
+            ),
         ),
         migrations.CreateModel(
-            name='Pair',
+            name="Pair",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=200, unique=True, verbose_name='identifiant d’URL')),
-                ('first', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='trade.country', verbose_name='premier pays')),
-                ('second', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='trade.country', verbose_name='second pays')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        max_length=200, unique=True, verbose_name="identifiant d’URL"
+                    ),
+                ),
+                (
+                    "first",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="trade.country",
+                        verbose_name="premier pays",
+                    ),
+                ),
+                (
+                    "second",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="trade.country",
+                        verbose_name="second pays",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'paire de pays',
-                'verbose_name_plural': 'paires de pays',
-                'ordering': ['slug'],
+                "verbose_name": "paire de pays",
+                "verbose_name_plural": "paires de pays",
+                "ordering": ["slug"],
             },
         ),
         migrations.CreateModel(
-            name='Source',
+            name="Source",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('publisher', models.CharField(max_length=200, verbose_name='éditeur')),
-                ('title', models.CharField(max_length=300, verbose_name='titre')),
-                ('url', models.URLField(max_length=500, verbose_name='adresse')),
-                ('published_on', models.DateField(blank=True, null=True, verbose_name='date de publication')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("publisher", models.CharField(max_length=200, verbose_name="éditeur")),
+                ("title", models.CharField(max_length=300, verbose_name="titre")),
+                ("url", models.URLField(max_length=500, verbose_name="adresse")),
+                (
+                    "published_on",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="date de publication"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'source',
-                'verbose_name_plural': 'sources',
-                'ordering': ['publisher', 'title'],
-                'constraints': [models.UniqueConstraint(fields=('url',), name='source_unique_url')],
+                "verbose_name": "source",
+                "verbose_name_plural": "sources",
+                "ordering": ["publisher", "title"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("url",), name="source_unique_url")
+                ],
             },
         ),
         migrations.AddField(
-            model_name='figure',
-            name='source',
-            field=models.ForeignKey(blank=True, help_text='Sans source, le chiffre est signalé comme non vérifié.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='figures', to='trade.source', verbose_name='source'),
+            model_name="figure",
+            name="source",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="Sans source, le chiffre est signalé comme non vérifié.",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="figures",
+                to="trade.source",
+                verbose_name="source",
+            ),
         ),
         migrations.CreateModel(
-            name='Target',
+            name="Target",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=100, unique=True, verbose_name='identifiant')),
-                ('basis', models.CharField(choices=[('GACS', 'douanes chinoises (GACS)'), ('KZ_NATIONAL', 'statistiques kazakhes'), ('STATEMENT', 'déclaration officielle, base non précisée'), ('OTHER', 'autre source, base non précisée')], help_text='La base des chiffres auxquels l’objectif est comparé.', max_length=12, verbose_name='série suivie')),
-                ('statement', models.TextField(help_text='Les mots exacts de la source.', verbose_name='déclaration')),
-                ('multiplier', models.DecimalField(blank=True, decimal_places=2, help_text='2 pour « doubler ».', max_digits=6, null=True, verbose_name='multiplicateur')),
-                ('target_value', models.DecimalField(blank=True, decimal_places=4, max_digits=16, null=True, verbose_name='valeur visée')),
-                ('unit', models.CharField(choices=[('USD', 'dollars'), ('CNY', 'yuans'), ('PCT', 'pour cent')], max_length=3, verbose_name='unité')),
-                ('scale', models.PositiveSmallIntegerField(choices=[(0, 'unités'), (6, 'millions'), (9, 'milliards')], verbose_name='échelle')),
-                ('target_year', models.PositiveSmallIntegerField(verbose_name='année visée')),
-                ('note', models.TextField(blank=True, verbose_name='note publique')),
-                ('baseline', models.ForeignKey(blank=True, help_text='Laissez vide si la source ne dit pas de quelle base elle part : la page le dira.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='trade.figure', verbose_name='chiffre de départ')),
-                ('indicator', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='targets', to='trade.indicator', verbose_name='indicateur')),
-                ('pair', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='targets', to='trade.pair', verbose_name='paire')),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='targets', to='trade.source', verbose_name='source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        max_length=100, unique=True, verbose_name="identifiant"
+                    ),
+                ),
+                (
+                    "basis",
+                    models.CharField(
+                        choices=[
+                            ("GACS", "douanes chinoises (GACS)"),
+                            ("KZ_NATIONAL", "statistiques kazakhes"),
+                            ("STATEMENT", "déclaration officielle, base non précisée"),
+                            ("OTHER", "autre source, base non précisée"),
+                        ],
+                        help_text="La base des chiffres auxquels l’objectif est comparé.",
+                        max_length=12,
+                        verbose_name="série suivie",
+                    ),
+                ),
+                (
+                    "statement",
+                    models.TextField(
+                        help_text="Les mots exacts de la source.",
+                        verbose_name="déclaration",
+                    ),
+                ),
+                (
+                    "multiplier",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        help_text="2 pour « doubler ».",
+                        max_digits=6,
+                        null=True,
+                        verbose_name="multiplicateur",
+                    ),
+                ),
+                (
+                    "target_value",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        max_digits=16,
+                        null=True,
+                        verbose_name="valeur visée",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.CharField(
+                        choices=[
+                            ("USD", "dollars"),
+                            ("CNY", "yuans"),
+                            ("PCT", "pour cent"),
+                        ],
+                        max_length=3,
+                        verbose_name="unité",
+                    ),
+                ),
+                (
+                    "scale",
+                    models.PositiveSmallIntegerField(
+                        choices=[(0, "unités"), (6, "millions"), (9, "milliards")],
+                        verbose_name="échelle",
+                    ),
+                ),
+                (
+                    "target_year",
+                    models.PositiveSmallIntegerField(verbose_name="année visée"),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="note publique")),
+                (
+                    "baseline",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Laissez vide si la source ne dit pas de quelle base elle part : la page le dira.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="trade.figure",
+                        verbose_name="chiffre de départ",
+                    ),
+                ),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="targets",
+                        to="trade.indicator",
+                        verbose_name="indicateur",
+                    ),
+                ),
+                (
+                    "pair",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="targets",
+                        to="trade.pair",
+                        verbose_name="paire",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="targets",
+                        to="trade.source",
+                        verbose_name="source",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'objectif',
-                'verbose_name_plural': 'objectifs',
-                'ordering': ['target_year', 'pk'],
+                "verbose_name": "objectif",
+                "verbose_name_plural": "objectifs",
+                "ordering": ["target_year", "pk"],
             },
         ),
         migrations.AddConstraint(
-            model_name='country',
-            constraint=models.CheckConstraint(condition=models.Q(('code__regex', '^[A-Z]{2}$')), name='country_code_iso_alpha2'),
+            model_name="country",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("code__regex", "^[A-Z]{2}$")),
+                name="country_code_iso_alpha2",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='pair',
-            constraint=models.CheckConstraint(condition=models.Q(('first', models.F('second')), _negated=True), name='pair_two_countries'),
+            model_name="pair",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("first", models.F("second")), _negated=True),
+                name="pair_two_countries",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='pair',
-            constraint=models.UniqueConstraint(fields=('first', 'second'), name='pair_unique'),
+            model_name="pair",
+            constraint=models.UniqueConstraint(
+                fields=("first", "second"), name="pair_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='figure',
-            constraint=models.CheckConstraint(condition=models.Q(('period_end__gte', models.F('period_start'))), name='figure_period_end_after_start'),
+            model_name="figure",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("period_end__gte", models.F("period_start"))),
+                name="figure_period_end_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='figure',
-            constraint=models.CheckConstraint(condition=models.Q(('nature', 'derived'), _negated=True), name='figure_derived_not_stored'),
+            model_name="figure",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("nature", "derived"), _negated=True),
+                name="figure_derived_not_stored",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='figure',
-            constraint=models.CheckConstraint(condition=models.Q(('reporter', models.F('partner')), _negated=True), name='figure_two_countries'),
+            model_name="figure",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("reporter", models.F("partner")), _negated=True),
+                name="figure_two_countries",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='figure',
-            constraint=models.UniqueConstraint(condition=models.Q(('nature', 'reported')), fields=('indicator', 'reporter', 'partner', 'period_start', 'period_end', 'source'), name='figure_one_reported_per_source', violation_error_message='Cette source a déjà un chiffre publié pour cet indicateur, ces pays et cette période.'),
+            model_name="figure",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("nature", "reported")),
+                fields=(
+                    "indicator",
+                    "reporter",
+                    "partner",
+                    "period_start",
+                    "period_end",
+                    "source",
+                ),
+                name="figure_one_reported_per_source",
+                violation_error_message="Cette source a déjà un chiffre publié pour cet indicateur, ces pays et cette période.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='target',
-            constraint=models.CheckConstraint(condition=models.Q(('multiplier__isnull', False), ('target_value__isnull', False), _connector='OR'), name='target_has_multiplier_or_value', violation_error_message='Indiquez un multiplicateur ou une valeur visée.'),
+            model_name="target",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("multiplier__isnull", False),
+                    ("target_value__isnull", False),
+                    _connector="OR",
+                ),
+                name="target_has_multiplier_or_value",
+                violation_error_message="Indiquez un multiplicateur ou une valeur visée.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='target',
-            constraint=models.CheckConstraint(condition=models.Q(('multiplier__isnull', True), ('multiplier__gt', 0), _connector='OR'), name='target_multiplier_positive'),
+            model_name="target",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("multiplier__isnull", True), ("multiplier__gt", 0), _connector="OR"
+                ),
+                name="target_multiplier_positive",
+            ),
         ),
     ]
