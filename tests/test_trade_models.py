@@ -14,7 +14,7 @@ from tests.factories import (
     make_pair,
     make_source,
 )
-from trade.models import Basis, Figure, Nature, Scale, Target, Unit
+from trade.models import Basis, Country, Figure, Nature, Pair, Scale, Target, Unit
 
 pytestmark = pytest.mark.django_db
 
@@ -24,10 +24,7 @@ def test_period_ending_before_it_starts_is_refused_with_a_message():
     figure.period_end = date(2023, 12, 31)
     with pytest.raises(ValidationError) as error:
         figure.full_clean()
-    assert (
-        "La fin de la période précède son début."
-        in error.value.message_dict["period_end"]
-    )
+    assert error.value.messages == ["La fin de la période précède son début."]
 
 
 def test_database_refuses_a_period_ending_before_it_starts():
@@ -69,7 +66,7 @@ def test_derived_values_cannot_be_stored():
     figure.nature = Nature.DERIVED
     with pytest.raises(ValidationError) as error:
         figure.full_clean()
-    assert "calcule" in error.value.message_dict["nature"][0]
+    assert "Une valeur calculée ne se saisit pas" in str(error.value)
     with pytest.raises(IntegrityError), transaction.atomic():
         Figure.objects.filter(pk=figure.pk).update(nature=Nature.DERIVED)
 
@@ -122,8 +119,20 @@ def test_target_needs_a_multiplier_or_a_value():
 
 def test_pair_of_one_country_is_refused():
     country = make_country()
+    pair = Pair(first=country, second=country, slug="seul")
+    with pytest.raises(ValidationError, match="deux pays différents"):
+        pair.full_clean()
     with pytest.raises(IntegrityError), transaction.atomic():
-        make_pair(first=country, second=country, slug="seul")
+        pair.save()
+
+
+def test_country_code_must_be_two_letters():
+    country = Country(code="K1", name="Kazakhstan", slug="kz")
+    with pytest.raises(ValidationError, match="deux lettres"):
+        country.full_clean()
+    lower = Country(code="kz", name="Kazakhstan", slug="kazakhstan")
+    lower.full_clean()
+    assert lower.code == "KZ"
 
 
 @pytest.mark.parametrize(

@@ -35,7 +35,9 @@ class Country(models.Model):
         verbose_name_plural = "pays"
         constraints = [
             models.CheckConstraint(
-                condition=Q(code__regex=r"^[A-Z]{2}$"), name="country_code_iso_alpha2"
+                condition=Q(code__regex=r"^[A-Z]{2}$"),
+                name="country_code_iso_alpha2",
+                violation_error_message="Le code ISO tient en deux lettres : KZ, CN…",
             )
         ]
 
@@ -63,7 +65,9 @@ class Pair(models.Model):
         verbose_name_plural = "paires de pays"
         constraints = [
             models.CheckConstraint(
-                condition=~Q(first=models.F("second")), name="pair_two_countries"
+                condition=~Q(first=models.F("second")),
+                name="pair_two_countries",
+                violation_error_message="Une paire réunit deux pays différents.",
             ),
             models.UniqueConstraint(fields=["first", "second"], name="pair_unique"),
         ]
@@ -73,10 +77,6 @@ class Pair(models.Model):
 
     def get_absolute_url(self):
         return reverse("trade:pair", kwargs={"slug": self.slug})
-
-    def clean(self):
-        if self.first_id and self.first_id == self.second_id:
-            raise ValidationError("Une paire réunit deux pays différents.")
 
     def between(self):
         """The condition on a figure's countries: this pair, in either order."""
@@ -260,12 +260,22 @@ class Figure(models.Model):
             models.CheckConstraint(
                 condition=Q(period_end__gte=models.F("period_start")),
                 name="figure_period_end_after_start",
+                violation_error_message="La fin de la période précède son début.",
             ),
             models.CheckConstraint(
-                condition=~Q(nature=Nature.DERIVED), name="figure_derived_not_stored"
+                condition=~Q(nature=Nature.DERIVED),
+                name="figure_derived_not_stored",
+                violation_error_message=(
+                    "Une valeur calculée ne se saisit pas : le site la calcule à "
+                    "partir des chiffres publiés."
+                ),
             ),
             models.CheckConstraint(
-                condition=~Q(reporter=models.F("partner")), name="figure_two_countries"
+                condition=~Q(reporter=models.F("partner")),
+                name="figure_two_countries",
+                violation_error_message=(
+                    "Le partenaire doit être un autre pays que le déclarant."
+                ),
             ),
             models.UniqueConstraint(
                 fields=[
@@ -298,22 +308,9 @@ class Figure(models.Model):
         return result
 
     def clean(self):
+        # The rules the database can hold are Meta.constraints (validated with
+        # their own messages); these ones need the indicator or the stories.
         errors = {}
-        if (
-            self.period_start
-            and self.period_end
-            and self.period_end < self.period_start
-        ):
-            errors["period_end"] = "La fin de la période précède son début."
-        if self.nature == Nature.DERIVED:
-            errors["nature"] = (
-                "Une valeur calculée ne se saisit pas : le site la calcule à partir "
-                "des chiffres publiés."
-            )
-        if self.reporter_id and self.reporter_id == self.partner_id:
-            errors["partner"] = (
-                "Le partenaire doit être un autre pays que le déclarant."
-            )
         indicator = self.indicator if self.indicator_id else None
         if indicator and indicator.non_negative and self.value is not None:
             if self.value < 0:
@@ -434,19 +431,12 @@ class Target(models.Model):
             models.CheckConstraint(
                 condition=Q(multiplier__isnull=True) | Q(multiplier__gt=0),
                 name="target_multiplier_positive",
+                violation_error_message="Le multiplicateur doit être positif.",
             ),
         ]
 
     def __str__(self):
         return f"{self.pair} : objectif {self.target_year}"
-
-    def clean(self):
-        if self.multiplier is None and self.target_value is None:
-            raise ValidationError("Indiquez un multiplicateur ou une valeur visée.")
-        if self.multiplier is not None and self.multiplier <= 0:
-            raise ValidationError(
-                {"multiplier": "Le multiplicateur doit être positif."}
-            )
 
 
 class Acknowledgement(models.Model):
