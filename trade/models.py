@@ -147,7 +147,7 @@ class Source(models.Model):
 
 
 class Nature(models.TextChoices):
-    REPORTED = "reported", "publié"
+    REPORTED = "reported", "déclaré"
     ESTIMATE = "estimate", "estimation"
     TARGET = "target", "objectif"
     # Never stored: values the site computes carry this nature on the page and
