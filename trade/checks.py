@@ -91,7 +91,7 @@ def _changes(figures, series):
                 Inconsistency(
                     key=f"variation:{change.slug}",
                     figure=change,
-                    message=f"{change.slug} : variation publiée "
+                    message=f"{change.slug} : variation déclarée "
                     f"{formatting.format_percent(change.value)} ; les chiffres de même "
                     f"base ({Basis(change.basis).label}) donnent "
                     f"{formatting.format_percent(computed, places=1)} "
