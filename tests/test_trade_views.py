@@ -236,3 +236,12 @@ def test_sitemap_location_is_the_pair_url(trade_seeded):
     sitemap = PairSitemap()
     [pair] = sitemap.items()
     assert sitemap.location(pair) == pair.get_absolute_url() == PAIR_URL
+
+
+def test_download_columns_are_stable(client, trade_seeded):
+    header = client.get(reverse("trade:download-csv")).content.decode().splitlines()[0]
+    assert header == (
+        "id,indicator,indicator_name,reporter,partner,period_start,period_end,period,"
+        "value,unit,scale,value_text,nature,basis,basis_label,story_words,quote,"
+        "source_publisher,source_title,source_url,source_date,note,acknowledged_notes"
+    )
