@@ -19,6 +19,7 @@ seed: venv
 	$(DEV) $(PY) manage.py migrate --noinput
 	$(DEV) $(PY) manage.py setup_roles
 	$(DEV) $(PY) manage.py load_seed
+	$(DEV) $(PY) manage.py load_trade_seed
 
 run: seed
 	$(DEV) $(PY) manage.py runserver 127.0.0.1:$(PORT)

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -6,7 +7,7 @@ from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from .markdown_fr import french_typography
-from .rendering import render_markdown
+from .rendering import markdown_problems, render_markdown
 
 
 class Topic(models.Model):
@@ -203,6 +204,9 @@ class Article(models.Model):
         return reverse("articles:detail", kwargs={"slug": self.slug})
 
     def clean(self):
+        problems = markdown_problems(self.body)
+        if problems:
+            raise ValidationError({"body": problems})
         if self.status == Status.PUBLISHED:
             self.publish()
 

@@ -53,8 +53,7 @@ def _extension_names():
     return tuple(settings.GAZETTE_MARKDOWN_EXTENSIONS)
 
 
-def render_markdown(text: str) -> str:
-    """Render a story body written in Markdown to sanitised HTML."""
+def _markdown() -> markdown.Markdown:
     md = markdown.Markdown(
         extensions=list(_extension_names()),
         extension_configs={
@@ -63,4 +62,19 @@ def render_markdown(text: str) -> str:
         },
         output_format="html",
     )
-    return sanitize_html(md.convert(text or ""))
+    # Extensions append what they refuse here (an unknown figure token, say),
+    # so that a story's validation can report it without knowing the extension.
+    md.gazette_problems = []
+    return md
+
+
+def render_markdown(text: str) -> str:
+    """Render a story body written in Markdown to sanitised HTML."""
+    return sanitize_html(_markdown().convert(text or ""))
+
+
+def markdown_problems(text: str) -> list[str]:
+    """The messages the configured extensions raise about this Markdown."""
+    md = _markdown()
+    md.convert(text or "")
+    return md.gazette_problems

@@ -119,6 +119,7 @@ GAZETTE_MARKDOWN_EXTENSIONS = [
     "markdown.extensions.footnotes",
     "markdown.extensions.sane_lists",
     "articles.markdown_fr",
+    "trade.markdown",
 ]
 
 LOGGING = {

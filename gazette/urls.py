@@ -29,5 +29,6 @@ urlpatterns = [
         ),
         name="robots",
     ),
+    path("chiffres/", include("trade.urls")),
     path("", include("articles.urls")),
 ]

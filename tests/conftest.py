@@ -22,3 +22,11 @@ def seeded(db):
     from articles.services import seed_load
 
     return seed_load()
+
+
+@pytest.fixture
+def trade_seeded(seeded):
+    from trade.services import trade_seed_load
+
+    trade_seed_load()
+    return seeded

@@ -52,3 +52,84 @@ def make_user(role=None, **overrides):
     if role:
         user.groups.add(roles_sync()[role])
     return user
+
+
+def make_country(**overrides):
+    from trade.models import Country
+
+    n = next(_sequence)
+    code = overrides.pop("code", f"{chr(65 + n // 26 % 26)}{chr(65 + n % 26)}")
+    fields = {"code": code, "name": f"Pays {n}", "slug": f"pays-{n}"}
+    fields.update(overrides)
+    return Country.objects.create(**fields)
+
+
+def make_indicator(**overrides):
+    from trade.models import Indicator, Scale, Unit
+
+    n = next(_sequence)
+    fields = {
+        "slug": f"indicateur-{n}",
+        "name": f"Échanges {n}",
+        "unit": Unit.USD,
+        "scale": Scale.BILLIONS,
+        "non_negative": True,
+    }
+    fields.update(overrides)
+    return Indicator.objects.create(**fields)
+
+
+def make_source(**overrides):
+    from trade.models import Source
+
+    n = next(_sequence)
+    fields = {
+        "publisher": f"Agence {n}",
+        "title": f"Dépêche {n}",
+        "url": f"https://source.example/{n}",
+    }
+    fields.update(overrides)
+    return Source.objects.create(**fields)
+
+
+def make_pair(first=None, second=None, **overrides):
+    from trade.models import Pair
+
+    first = first or make_country()
+    second = second or make_country()
+    fields = {"first": first, "second": second, "slug": f"{first.slug}-{second.slug}"}
+    fields.update(overrides)
+    return Pair.objects.create(**fields)
+
+
+def make_figure(*, stories=(), year=2024, **overrides):
+    """A reported yearly figure of a fresh indicator and countries unless given."""
+    from datetime import date
+
+    from trade.models import Basis, Figure, Nature
+
+    n = next(_sequence)
+    indicator = overrides.pop("indicator", None) or make_indicator()
+    fields = {
+        "slug": f"chiffre-{n}",
+        "indicator": indicator,
+        "period_start": date(year, 1, 1),
+        "period_end": date(year, 12, 31),
+        "value": "43.8",
+        "unit": indicator.unit,
+        "scale": indicator.scale,
+        "nature": Nature.REPORTED,
+        "basis": Basis.GACS,
+        "quote": "Une phrase de la source.",
+    }
+    fields.update(overrides)
+    if "reporter" not in fields:
+        fields["reporter"] = make_country()
+    if "partner" not in fields:
+        fields["partner"] = make_country()
+    if "source" not in fields:
+        fields["source"] = make_source()
+    figure = Figure.objects.create(**fields)
+    if stories:
+        figure.stories.set(stories)
+    return figure

@@ -1,0 +1,145 @@
+import pytest
+from bs4 import BeautifulSoup
+
+from tests.factories import make_figure
+from trade.models import Figure
+
+pytestmark = pytest.mark.django_db
+
+
+def test_admin_pages_load(admin_client, trade_seeded):
+    figure = Figure.objects.get(slug="kz-cn-2024-variation")
+    for url in [
+        "/admin/trade/figure/",
+        "/admin/trade/figure/?annee=2024&nature__exact=reported",
+        f"/admin/trade/figure/{figure.pk}/change/",
+        "/admin/trade/target/1/change/",
+        "/admin/trade/source/",
+        f"/admin/articles/article/{trade_seeded.pk}/change/",
+    ]:
+        assert admin_client.get(url).status_code == 200, url
+
+
+def test_figure_change_page_warns_with_the_computed_value(admin_client, trade_seeded):
+    figure = Figure.objects.get(slug="kz-cn-2024-variation")
+    page = admin_client.get(f"/admin/trade/figure/{figure.pk}/change/").content.decode()
+    assert "variation:kz-cn-2024-variation" in page
+    assert "+6,8\u202f%" in page
+    assert "[[chiffre:kz-cn-2024-variation]]" in page
+
+
+def test_story_admin_has_the_figures_inline(admin_client, trade_seeded):
+    page = BeautifulSoup(
+        admin_client.get(f"/admin/articles/article/{trade_seeded.pk}/change/").content,
+        "html.parser",
+    )
+    assert "chiffres cités" in page.get_text().lower()
+    assert page.select("select[data-autocomplete-light-url], select.admin-autocomplete")
+
+
+def test_admin_form_refuses_a_negative_turnover_with_a_message(admin_client):
+    figure = make_figure()
+    data = {
+        "slug": figure.slug,
+        "indicator": figure.indicator.pk,
+        "reporter": figure.reporter.pk,
+        "partner": figure.partner.pk,
+        "period_start": "2024-01-01",
+        "period_end": "2023-12-31",
+        "value": "-4",
+        "unit": figure.unit,
+        "scale": figure.scale,
+        "nature": "reported",
+        "basis": figure.basis,
+        "source": figure.source.pk,
+        "quote": "",
+        "story_words": "",
+        "note": "",
+        "acknowledgements-TOTAL_FORMS": "0",
+        "acknowledgements-INITIAL_FORMS": "0",
+    }
+    response = admin_client.post(f"/admin/trade/figure/{figure.pk}/change/", data)
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "ne peut pas être négatif" in text
+    assert "La fin de la période précède son début." in text
+    figure.refresh_from_db()
+    assert figure.value > 0
+
+
+def test_saving_an_inconsistent_figure_warns_the_editor(admin_client, trade_seeded):
+    figure = Figure.objects.get(slug="kz-cn-2025-s1")
+    data = {
+        "slug": figure.slug,
+        "indicator": figure.indicator.pk,
+        "reporter": figure.reporter.pk,
+        "partner": figure.partner.pk,
+        "period_start": "2025-01-01",
+        "period_end": "2025-06-30",
+        "value": "21.8",
+        "unit": figure.unit,
+        "scale": figure.scale,
+        "nature": "reported",
+        "basis": figure.basis,
+        "source": "",
+        "quote": "",
+        "story_words": figure.story_words,
+        "note": figure.note,
+        "stories": [s.pk for s in figure.stories.all()],
+        "acknowledgements-TOTAL_FORMS": "0",
+        "acknowledgements-INITIAL_FORMS": "0",
+    }
+    response = admin_client.post(
+        f"/admin/trade/figure/{figure.pk}/change/", data, follow=True
+    )
+    assert "sans-source:kz-cn-2025-s1" in response.content.decode()
+
+
+def test_acknowledgement_needs_a_real_key_of_its_own_figure(trade_seeded):
+    from django.core.exceptions import ValidationError
+
+    from trade.models import Acknowledgement
+
+    figure = Figure.objects.get(slug="kz-cn-2024-variation")
+    for key, message in [
+        ("variation:inventee", "Aucune incohérence n’a cette clé"),
+        ("sans-source:kz-cn-2025-s1", "concerne le chiffre kz-cn-2025-s1"),
+    ]:
+        with pytest.raises(ValidationError, match=message):
+            Acknowledgement(figure=figure, check_key=key, note="n").full_clean()
+    Acknowledgement(
+        figure=figure, check_key="variation:kz-cn-2024-variation", note="n"
+    ).full_clean()
+
+
+def test_editor_acknowledges_from_the_figure_page(admin_client, trade_seeded):
+    from trade.checks import open_inconsistencies
+
+    figure = Figure.objects.get(slug="kz-cn-2024-variation")
+    data = {
+        "slug": figure.slug,
+        "indicator": figure.indicator.pk,
+        "reporter": figure.reporter.pk,
+        "partner": figure.partner.pk,
+        "period_start": "2024-01-01",
+        "period_end": "2024-12-31",
+        "value": "9.2",
+        "unit": figure.unit,
+        "scale": figure.scale,
+        "nature": "reported",
+        "basis": figure.basis,
+        "source": "",
+        "quote": "",
+        "story_words": figure.story_words,
+        "note": figure.note,
+        "stories": [s.pk for s in figure.stories.all()],
+        "acknowledgements-TOTAL_FORMS": "1",
+        "acknowledgements-INITIAL_FORMS": "0",
+        "acknowledgements-0-check_key": "variation:kz-cn-2024-variation",
+        "acknowledgements-0-note": "Les douanes chinoises donnent +6,8 %.",
+    }
+    response = admin_client.post(f"/admin/trade/figure/{figure.pk}/change/", data)
+    assert response.status_code == 302
+    keys = {i.key for i in open_inconsistencies()}
+    assert "variation:kz-cn-2024-variation" not in keys
+    assert "sans-source:kz-cn-2024-variation" in keys

@@ -1,0 +1,51 @@
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from trade.formatting import format_number, format_percent, format_period, format_value
+
+NNBSP = "\u202f"
+
+
+@pytest.mark.parametrize(
+    "value, unit, scale, expected",
+    [
+        (Decimal("43.8"), "USD", 9, "43,8 milliards de dollars"),
+        (Decimal("43.8000"), "USD", 9, "43,8 milliards de dollars"),
+        (Decimal("43.82"), "USD", 9, "43,82 milliards de dollars"),
+        (Decimal("25"), "USD", 9, "25 milliards de dollars"),
+        (Decimal("1.5"), "USD", 9, "1,5 milliard de dollars"),
+        (Decimal("286.4"), "CNY", 9, "286,4 milliards de yuans"),
+        (Decimal("750"), "USD", 6, "750 millions de dollars"),
+        (Decimal("1700"), "USD", 0, f"1{NNBSP}700{NNBSP}dollars"),
+        (Decimal("9.2"), "PCT", 0, f"+9,2{NNBSP}%"),
+        (Decimal("-8.4"), "PCT", 0, f"\u22128,4{NNBSP}%"),
+    ],
+)
+def test_values_read_in_french(value, unit, scale, expected):
+    assert format_value(value, unit, scale) == expected
+
+
+def test_numbers_group_thousands_and_round_when_asked():
+    assert format_number(Decimal("1234567.891")) == f"1{NNBSP}234{NNBSP}567,891"
+    assert format_number(Decimal("6.8259"), places=1) == "6,8"
+    assert format_number(Decimal("0.05"), places=1) == "0,1"
+    assert format_percent(Decimal("0"), places=1) == f"0,0{NNBSP}%"
+
+
+@pytest.mark.parametrize(
+    "start, end, expected",
+    [
+        (date(2024, 1, 1), date(2024, 12, 31), "2024"),
+        (date(2025, 1, 1), date(2025, 6, 30), "premier semestre 2025"),
+        (date(2025, 7, 1), date(2025, 12, 31), "deuxième semestre 2025"),
+        (date(2024, 4, 1), date(2024, 6, 30), "deuxième trimestre 2024"),
+        (date(2024, 3, 1), date(2024, 3, 31), "mars 2024"),
+        (date(2023, 1, 1), date(2023, 10, 31), "janvier-octobre 2023"),
+        (date(2024, 2, 1), date(2024, 2, 29), "février 2024"),
+        (date(2024, 3, 5), date(2024, 3, 20), "du 5 mars 2024 au 20 mars 2024"),
+    ],
+)
+def test_periods_read_in_french(start, end, expected):
+    assert format_period(start, end) == expected

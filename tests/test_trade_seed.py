@@ -1,0 +1,68 @@
+import json
+
+import pytest
+from django.core.management import call_command
+
+from trade.models import Basis, Country, Figure, Nature, Source, Target
+from trade.services import SEED_FILE
+
+pytestmark = pytest.mark.django_db
+
+
+def test_trade_seed_is_idempotent(trade_seeded):
+    counts = (Figure.objects.count(), Source.objects.count(), Target.objects.count())
+    call_command("load_trade_seed")
+    assert (
+        Figure.objects.count(),
+        Source.objects.count(),
+        Target.objects.count(),
+    ) == counts
+    assert counts[0] == len(
+        json.loads(SEED_FILE.read_text(encoding="utf-8"))["figures"]
+    )
+
+
+def test_countries_are_attached_to_the_article_and_briefs(trade_seeded):
+    kz, cn = Country.objects.get(code="KZ"), Country.objects.get(code="CN")
+    assert (kz.name, kz.slug, cn.name, cn.slug) == (
+        "Kazakhstan",
+        "kazakhstan",
+        "Chine",
+        "chine",
+    )
+    for country in (kz, cn):
+        assert trade_seeded in country.stories.all()
+        assert country.stories.filter(kind="brief").count() == 5
+
+
+def test_the_articles_own_figures_are_attached_with_their_words(trade_seeded):
+    figures = {f.slug: f for f in trade_seeded.figures.all()}
+    assert set(figures) == {"kz-cn-2024", "kz-cn-2024-variation", "kz-cn-2025-s1"}
+    assert figures["kz-cn-2024"].story_words == "43,8 milliards de dollars"
+    assert figures["kz-cn-2024"].display() == "43,8 milliards de dollars"
+    assert figures["kz-cn-2024"].source is not None
+    # Unverified until a source is attached.
+    assert figures["kz-cn-2025-s1"].source is None
+    assert figures["kz-cn-2024-variation"].source is None
+
+
+def test_every_sourced_figure_quotes_its_source_and_states_its_basis(trade_seeded):
+    for figure in Figure.objects.exclude(source=None):
+        assert figure.quote, figure.slug
+        assert figure.basis in Basis.values
+        assert figure.nature == Nature.REPORTED
+
+
+def test_target_records_its_value_and_leaves_the_unstated_base_empty(trade_seeded):
+    target = Target.objects.get(slug="doubler-2030")
+    assert (target.target_value, target.multiplier, target.target_year) == (80, 2, 2030)
+    assert target.baseline is None
+    assert "80 billion by 2030" in target.statement
+
+
+def test_trade_seed_without_the_stories_stops_with_a_clear_message(db):
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match="load_seed"):
+        call_command("load_trade_seed")
+    assert not Figure.objects.exists()

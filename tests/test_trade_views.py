@@ -1,0 +1,248 @@
+import csv
+import io
+import json
+from decimal import Decimal
+
+import pytest
+from bs4 import BeautifulSoup
+from django.urls import resolve, reverse
+
+from articles.models import Status
+from tests.factories import make_article, make_figure, make_pair
+from trade.models import Figure
+from trade.sitemaps import PairSitemap
+
+pytestmark = pytest.mark.django_db
+
+PAIR_URL = "/chiffres/kazakhstan-chine/"
+LEAD = (
+    "/articles/le-kazakhstan-et-la-chine-sengagent-a-doubler-leurs-echanges-"
+    "commerciaux-dici-2030/"
+)
+
+
+def soup(response):
+    return BeautifulSoup(response.content.decode(), "html.parser")
+
+
+def test_pair_page_shows_chart_table_tracker_and_sources(client, trade_seeded):
+    response = client.get(PAIR_URL)
+    assert response.status_code == 200
+    page = soup(response)
+    svg = page.select_one("svg.chart__svg")
+    assert svg["role"] == "img" and svg.find("title") and svg.find("desc")
+    assert svg["aria-labelledby"] == "graphique-1-titre graphique-1-desc"
+    # Coordinates stay numbers whatever the locale does to decimals.
+    assert all(
+        float(c["cx"]) >= 0 and float(c["cy"]) >= 0 for c in svg.select("circle")
+    )
+    chart_text = svg.get_text(" ")
+    table_text = " ".join(t.get_text(" ") for t in page.select(".figures-table table"))
+    for figure in Figure.objects.published():
+        assert figure.display() in table_text
+        if figure.is_annual() and figure.unit != "PCT":
+            assert figure.display() in chart_text
+    tracker = page.select_one(".tracker").get_text(" ")
+    assert "80 milliards de dollars en 2030" in tracker
+    assert "La source ne précise pas la base de départ." in tracker
+    assert "+10,6\u202f%" in tracker  # (80 / 43.82)^(1/6) - 1
+    assert "43,6 milliards de dollars" in tracker  # 21.8 x 12 / 6, an estimate
+    assert "non vérifié" in tracker
+    assert "https://astanatimes.com/2025/01/" in str(page.select_one(".sources"))
+
+
+def test_pair_page_lists_only_published_stories_citing_its_figures(
+    client, trade_seeded
+):
+    draft = make_article(status=Status.DRAFT, title="Brouillon secret")
+    Figure.objects.get(slug="kz-cn-2024").stories.add(draft)
+    page = soup(client.get(PAIR_URL))
+    titles = [a.get_text() for a in page.select(".related .card__title a")]
+    assert any("43,8 milliards" in t for t in titles)
+    assert "Brouillon secret" not in titles
+
+
+def test_draft_and_scheduled_figures_reach_no_public_surface(client, db):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    pair = make_pair()
+    where = {"reporter": pair.first, "partner": pair.second}
+    make_figure(value="11.1", stories=[make_article()], **where)
+    make_figure(value="77.7", stories=[make_article(status=Status.DRAFT)], **where)
+    scheduled = make_article(published_at=timezone.now() + timedelta(days=1))
+    make_figure(value="88.8", stories=[scheduled], **where)
+    pages = [
+        client.get(pair.get_absolute_url()),
+        client.get(reverse("trade:index")),
+        client.get(reverse("trade:download-csv")),
+        client.get(reverse("trade:download-json")),
+        client.get(reverse("trade:pair-download-csv", args=[pair.slug])),
+        client.get(reverse("trade:pair-download-json", args=[pair.slug])),
+    ]
+    for response in pages:
+        body = response.content.decode()
+        assert response.status_code == 200
+        assert "77,7" not in body and "77.7" not in body
+        assert "88,8" not in body and "88.8" not in body
+    assert "11,1" in pages[0].content.decode()
+    assert client.get(scheduled.get_absolute_url()).status_code == 404
+
+
+def test_pair_without_published_figures_is_left_out_of_index_and_sitemap(client, db):
+    pair = make_pair()
+    make_figure(
+        reporter=pair.first,
+        partner=pair.second,
+        stories=[make_article(status=Status.DRAFT)],
+    )
+    assert pair.get_absolute_url() not in client.get("/chiffres/").content.decode()
+    assert list(PairSitemap().items()) == []
+
+
+def test_csv_parses_back_to_the_same_figures(client, trade_seeded):
+    response = client.get(reverse("trade:pair-download-csv", args=["kazakhstan-chine"]))
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    expected = {f.slug: f for f in Figure.objects.published()}
+    assert {r["id"] for r in rows} == set(expected)
+    for row in rows:
+        figure = expected[row["id"]]
+        assert Decimal(row["value"]) == figure.value
+        assert row["period_start"] == figure.period_start.isoformat()
+        assert row["period_end"] == figure.period_end.isoformat()
+        assert (row["unit"], int(row["scale"])) == (figure.unit, figure.scale)
+        assert (row["nature"], row["basis"]) == (figure.nature, figure.basis)
+        assert row["source_url"] == (figure.source.url if figure.source else "")
+
+
+def test_json_parses_back_to_the_same_figures(client, trade_seeded):
+    response = client.get(reverse("trade:download-json"))
+    data = json.loads(response.content)
+    rows = {r["id"]: r for r in data["figures"]}
+    published = list(Figure.objects.published())
+    assert len(rows) == len(published)
+    for figure in published:
+        row = rows[figure.slug]
+        assert Decimal(row["value"]) == figure.value
+        assert row["value_text"] == figure.display()
+        assert row["quote"] == figure.quote
+    assert list(data["figures"][0]) == data["columns"]
+
+
+def test_pair_page_carries_dataset_json_ld_pointing_to_downloads(client, trade_seeded):
+    page = soup(client.get(PAIR_URL))
+    data = json.loads(page.select_one('script[type="application/ld+json"]').string)
+    assert data["@type"] == "Dataset"
+    urls = {d["contentUrl"] for d in data["distribution"]}
+    assert urls == {
+        "http://testserver/chiffres/kazakhstan-chine/donnees.csv",
+        "http://testserver/chiffres/kazakhstan-chine/donnees.json",
+    }
+    for url in urls:
+        assert client.get(url).status_code == 200
+
+
+def test_unknown_pair_is_a_404(client, db):
+    assert client.get("/chiffres/nulle-part/").status_code == 404
+    assert client.get("/chiffres/nulle-part/donnees.csv").status_code == 404
+
+
+def test_pair_page_query_count_does_not_grow_with_figures(
+    client, db, django_assert_num_queries
+):
+    pair = make_pair()
+    where = {"reporter": pair.first, "partner": pair.second}
+    story = make_article()
+    make_figure(year=2020, stories=[story], **where)
+    with django_assert_num_queries(7):
+        assert client.get(pair.get_absolute_url()).status_code == 200
+    for year in range(2000, 2020):
+        make_figure(year=year, stories=[make_article()], **where)
+    with django_assert_num_queries(7):
+        response = client.get(pair.get_absolute_url())
+    assert len(soup(response).select(".figures-table tbody tr")) >= 21
+
+
+def test_story_page_shows_its_key_figures(client, trade_seeded):
+    page = soup(client.get(LEAD))
+    box = page.select_one(".key-figures")
+    text = box.get_text(" ")
+    assert "43,8 milliards de dollars" in text and "2024" in text
+    assert "+9,2\u202f%" in text
+    assert "21,8 milliards de dollars" in text and "premier semestre 2025" in text
+    assert "non vérifié : aucune source" in text
+    assert "douanes chinoises (GACS)" in text
+    assert box.select_one(
+        'a[href="https://qazinform.com/news/kazakhstan-xuar-trade-hit-record-22bln-in-2024-987982"]'
+    )
+
+
+def test_acknowledgement_note_is_shown_beside_the_figure(client, trade_seeded):
+    from trade.models import Acknowledgement
+
+    Acknowledgement.objects.create(
+        figure=Figure.objects.get(slug="kz-cn-2024-variation"),
+        check_key="variation:kz-cn-2024-variation",
+        note="Les douanes chinoises donnent +6,8 %.",
+    )
+    for url in (LEAD, PAIR_URL):
+        assert (
+            "Les douanes chinoises donnent +6,8 %." in client.get(url).content.decode()
+        )
+
+
+def test_story_page_query_count_does_not_grow_with_figures(
+    client, db, django_assert_num_queries
+):
+    small, large = make_article(), make_article()
+    make_figure(stories=[small])
+    for _ in range(20):
+        make_figure(stories=[large])
+    # 5 for a story without topics or briefs (with the conditional GET
+    # validators), 2 for the box (figures, notes).
+    with django_assert_num_queries(7):
+        client.get(small.get_absolute_url())
+    with django_assert_num_queries(7):
+        response = client.get(large.get_absolute_url())
+    assert len(soup(response).select(".key-figures__item")) == 20
+
+
+@pytest.mark.parametrize(
+    "name, args, path",
+    [
+        ("trade:index", [], "/chiffres/"),
+        ("trade:pair", ["kazakhstan-chine"], "/chiffres/kazakhstan-chine/"),
+        ("trade:download-csv", [], "/chiffres/donnees.csv"),
+        ("trade:download-json", [], "/chiffres/donnees.json"),
+        (
+            "trade:pair-download-csv",
+            ["kazakhstan-chine"],
+            "/chiffres/kazakhstan-chine/donnees.csv",
+        ),
+        (
+            "trade:pair-download-json",
+            ["kazakhstan-chine"],
+            "/chiffres/kazakhstan-chine/donnees.json",
+        ),
+    ],
+)
+def test_urls_round_trip(name, args, path):
+    assert reverse(name, args=args) == path
+    assert resolve(path).view_name == name
+
+
+def test_sitemap_location_is_the_pair_url(trade_seeded):
+    sitemap = PairSitemap()
+    [pair] = sitemap.items()
+    assert sitemap.location(pair) == pair.get_absolute_url() == PAIR_URL
+
+
+def test_download_columns_are_stable(client, trade_seeded):
+    header = client.get(reverse("trade:download-csv")).content.decode().splitlines()[0]
+    assert header == (
+        "id,indicator,indicator_name,reporter,partner,period_start,period_end,period,"
+        "value,unit,scale,value_text,nature,basis,basis_label,story_words,quote,"
+        "source_publisher,source_title,source_url,source_date,note,acknowledged_notes"
+    )

@@ -1,0 +1,159 @@
+from django.contrib import admin, messages
+from django.utils.html import format_html_join
+
+from articles.admin import ArticleAdmin
+
+from .checks import open_inconsistencies
+from .models import Acknowledgement, Country, Figure, Indicator, Pair, Source, Target
+
+
+class PeriodYearFilter(admin.SimpleListFilter):
+    title = "année de la période"
+    parameter_name = "annee"
+
+    def lookups(self, request, model_admin):
+        years = Figure.objects.dates("period_start", "year", order="DESC")
+        return [(str(d.year), str(d.year)) for d in years]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(period_start__year=int(self.value()))
+        return queryset
+
+
+@admin.register(Country)
+class CountryAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "slug"]
+    search_fields = ["name", "code"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["stories"]
+
+
+@admin.register(Pair)
+class PairAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "slug"]
+    search_fields = ["slug"]
+    autocomplete_fields = ["first", "second"]
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "unit", "scale", "non_negative", "change_of"]
+    search_fields = ["name", "slug"]
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ["publisher", "title", "published_on"]
+    search_fields = ["publisher", "title", "url"]
+    date_hierarchy = "published_on"
+
+
+class AcknowledgementInline(admin.StackedInline):
+    model = Acknowledgement
+    extra = 0
+
+
+@admin.register(Figure)
+class FigureAdmin(admin.ModelAdmin):
+    list_display = [
+        "slug",
+        "indicator",
+        "period_label",
+        "display",
+        "reporter",
+        "basis",
+        "nature",
+        "source",
+    ]
+    list_filter = [
+        "indicator",
+        "reporter",
+        "partner",
+        PeriodYearFilter,
+        "nature",
+        "basis",
+        ("source", admin.EmptyFieldListFilter),
+    ]
+    search_fields = ["slug", "quote", "story_words", "note"]
+    autocomplete_fields = ["indicator", "reporter", "partner", "source", "stories"]
+    readonly_fields = ["checks", "token"]
+    inlines = [AcknowledgementInline]
+    fieldsets = [
+        (None, {"fields": ["slug", "token", "indicator", "reporter", "partner"]}),
+        (
+            "Période et valeur",
+            {
+                "fields": [
+                    "period_start",
+                    "period_end",
+                    "value",
+                    "unit",
+                    "scale",
+                    "nature",
+                    "basis",
+                ]
+            },
+        ),
+        ("Source", {"fields": ["source", "quote", "story_words", "note", "stories"]}),
+        ("Contrôles", {"fields": ["checks"]}),
+    ]
+
+    @admin.display(description="période")
+    def period_label(self, figure):
+        return figure.period_label()
+
+    @admin.display(description="valeur")
+    def display(self, figure):
+        return figure.display()
+
+    @admin.display(description="à écrire dans un article")
+    def token(self, figure):
+        return figure.token() if figure.pk else "—"
+
+    @admin.display(description="incohérences ouvertes")
+    def checks(self, figure):
+        if figure.pk is None:
+            return "—"
+        found = open_inconsistencies(figure)
+        if not found:
+            return "Aucune."
+        return format_html_join(
+            "", "<p><code>{}</code> {}</p>", ((i.key, i.message) for i in found)
+        )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        for inconsistency in open_inconsistencies(form.instance):
+            self.message_user(
+                request,
+                f"À vérifier : {inconsistency.message} (clé {inconsistency.key})",
+                messages.WARNING,
+            )
+
+
+@admin.register(Target)
+class TargetAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "basis", "target_value", "multiplier", "source"]
+    autocomplete_fields = ["pair", "indicator", "source", "baseline"]
+
+
+@admin.register(Acknowledgement)
+class AcknowledgementAdmin(admin.ModelAdmin):
+    list_display = ["check_key", "figure", "created_at"]
+    search_fields = ["check_key", "note"]
+    autocomplete_fields = ["figure"]
+
+
+class FigureStoryInline(admin.TabularInline):
+    """The figures a story cites, on the story's own admin page."""
+
+    model = Figure.stories.through
+    autocomplete_fields = ["figure"]
+    extra = 0
+    verbose_name = "chiffre cité"
+    verbose_name_plural = "chiffres cités (encadré « Chiffres clés »)"
+
+
+# Added from here because articles must not import trade.
+ArticleAdmin.inlines = [*ArticleAdmin.inlines, FigureStoryInline]

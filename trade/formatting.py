@@ -1,0 +1,119 @@
+"""French number, amount and period formatting: the one place that writes them.
+
+« 43,8 milliards de dollars », « +9,2 % », « premier semestre 2025 »: the
+story body, the key-figures box, the table, the chart and the downloads' labels
+all call these functions.
+"""
+
+import calendar
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+NNBSP = "\u202f"
+MINUS = "\u2212"
+
+_MONTHS = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+]
+_SCALE_WORDS = {6: ("million", "millions"), 9: ("milliard", "milliards")}
+_CURRENCY_WORDS = {"USD": "dollars", "CNY": "yuans"}
+_ORDINALS = {1: "premier", 2: "deuxième", 3: "troisième", 4: "quatrième"}
+
+
+def format_number(value, places=None) -> str:
+    """« 43,82 », « 1 700 », « −8,4 »: decimal comma, narrow spaces in thousands.
+
+    ``places`` rounds to that many decimals; by default the value keeps the
+    precision it was given with (43.80 stored as 43.8000 prints « 43,8 »).
+    """
+    value = Decimal(value)
+    if places is not None:
+        value = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    else:
+        value = value.normalize()
+        if value == value.to_integral_value():
+            value = value.quantize(Decimal(1))
+    sign = MINUS if value < 0 else ""
+    integer, _, decimals = f"{abs(value):f}".partition(".")
+    groups = []
+    while len(integer) > 3:
+        groups.insert(0, integer[-3:])
+        integer = integer[:-3]
+    groups.insert(0, integer)
+    text = NNBSP.join(groups)
+    return f"{sign}{text},{decimals}" if decimals else f"{sign}{text}"
+
+
+def format_percent(value, places=None, signed=True) -> str:
+    """« +9,2 % », « −8,4 % »: signed by default, since it is a change."""
+    text = format_number(value, places)
+    if signed and Decimal(value) > 0:
+        text = "+" + text
+    return f"{text}{NNBSP}%"
+
+
+def format_value(value, unit: str, scale: int, places=None) -> str:
+    """A figure in words: « 43,8 milliards de dollars », « 1 milliard de dollars »."""
+    if unit == "PCT":
+        return format_percent(value, places)
+    number = format_number(value, places)
+    currency = _CURRENCY_WORDS[unit]
+    if scale == 0:
+        return f"{number}{NNBSP}{currency}"
+    singular, plural = _SCALE_WORDS[scale]
+    # French keeps « milliard » singular below two: « 1,5 milliard ».
+    word = singular if abs(Decimal(value)) < 2 else plural
+    return f"{number} {word} de {currency}"
+
+
+def unit_words(unit: str, scale: int) -> str:
+    """« milliards de dollars », « % »: the unit of an axis or a column."""
+    if unit == "PCT":
+        return "%"
+    if scale == 0:
+        return _CURRENCY_WORDS[unit]
+    return f"{_SCALE_WORDS[scale][1]} de {_CURRENCY_WORDS[unit]}"
+
+
+def is_calendar_year(start: date, end: date) -> bool:
+    return (start.month, start.day, end.month, end.day) == (1, 1, 12, 31) and (
+        start.year == end.year
+    )
+
+
+def format_period(start: date, end: date) -> str:
+    """« 2024 », « premier semestre 2025 », « janvier-octobre 2023 », « mars 2024 »."""
+    if start.day != 1 or end.day != calendar.monthrange(end.year, end.month)[1]:
+        return f"du {_day(start)} au {_day(end)}"
+    if start.year != end.year:
+        if start.month == 1 and end.month == 12:
+            return f"{start.year}-{end.year}"
+        first, last = _MONTHS[start.month - 1], _MONTHS[end.month - 1]
+        return f"{first} {start.year}-{last} {end.year}"
+    months = end.month - start.month + 1
+    year = start.year
+    if months == 12:
+        return str(year)
+    if months == 6 and start.month in (1, 7):
+        return f"{_ORDINALS[1 if start.month == 1 else 2]} semestre {year}"
+    if months == 3 and start.month % 3 == 1:
+        return f"{_ORDINALS[(start.month + 2) // 3]} trimestre {year}"
+    if months == 1:
+        return f"{_MONTHS[start.month - 1]} {year}"
+    return f"{_MONTHS[start.month - 1]}-{_MONTHS[end.month - 1]} {year}"
+
+
+def _day(value: date) -> str:
+    day = "1er" if value.day == 1 else str(value.day)
+    return f"{day} {_MONTHS[value.month - 1]} {value.year}"

@@ -1,0 +1,146 @@
+import json
+
+from django.db.models import Count, Max, Min
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+
+from articles.models import Article
+from articles.views import cards
+
+from . import charts, derived, exports
+from .models import Figure, Pair, Unit
+
+
+def published_pairs():
+    """Pairs with at least one published figure, with their count and span."""
+    spans = {}
+    rows = (
+        Figure.objects.published()
+        .values("reporter_id", "partner_id")
+        .annotate(count=Count("pk"), first=Min("period_start"), last=Max("period_end"))
+        .order_by()
+    )
+    for row in rows:
+        key = frozenset((row["reporter_id"], row["partner_id"]))
+        count, first, last = spans.get(key, (0, row["first"], row["last"]))
+        spans[key] = (
+            count + row["count"],
+            min(first, row["first"]),
+            max(last, row["last"]),
+        )
+    pairs = []
+    for pair in Pair.objects.select_related("first", "second"):
+        span = spans.get(frozenset((pair.first_id, pair.second_id)))
+        if span:
+            pair.figure_count, pair.first_year, pair.last_year = (
+                span[0],
+                span[1].year,
+                span[2].year,
+            )
+            pairs.append(pair)
+    return pairs
+
+
+def index(request):
+    return render(request, "trade/index.html", {"pairs": published_pairs()})
+
+
+def pair_detail(request, slug):
+    pair = get_object_or_404(Pair.objects.select_related("first", "second"), slug=slug)
+    figures = list(Figure.objects.published().filter(pair.between()).for_display())
+    indicators = list({f.indicator.pk: f.indicator for f in figures}.values())
+    tables = [(i, [f for f in figures if f.indicator_id == i.pk]) for i in indicators]
+    targets = pair.targets.select_related("source", "baseline", "indicator")
+    stories = (
+        cards(Article.objects.published())
+        .filter(figures__in=[f.pk for f in figures])
+        .distinct()
+        .order_by("-published_at")
+    )
+    sources = {f.source.pk: f.source for f in figures if f.source_id}
+    trackers = [derived.track(target, figures) for target in targets]
+    sources.update({t.target.source.pk: t.target.source for t in trackers})
+    context = {
+        "pair": pair,
+        "tables": tables,
+        "charts": [
+            chart
+            for indicator in indicators
+            if indicator.unit != Unit.PERCENT
+            and (chart := charts.build(figures, indicator)) is not None
+        ],
+        "changes": derived.yearly_changes(figures),
+        "trackers": trackers,
+        "sources": sorted(sources.values(), key=lambda s: (s.publisher, s.title)),
+        "stories": stories,
+        "json_ld": _dataset_json_ld(request, pair, figures),
+    }
+    return render(request, "trade/pair_detail.html", context)
+
+
+def download(request, fmt, slug=None):
+    figures = Figure.objects.published().for_display()
+    name, title = "chiffres", "Chiffres du commerce — La Gazette"
+    url = reverse("trade:index")
+    if slug is not None:
+        pair = get_object_or_404(
+            Pair.objects.select_related("first", "second"), slug=slug
+        )
+        figures = figures.filter(pair.between())
+        name, title, url = (
+            f"chiffres-{pair.slug}",
+            f"Commerce {pair} — La Gazette",
+            pair.get_absolute_url(),
+        )
+    if fmt == "csv":
+        response = HttpResponse(
+            exports.as_csv(figures), content_type="text/csv; charset=utf-8"
+        )
+    else:
+        body = exports.as_json(
+            figures, title=title, url=request.build_absolute_uri(url)
+        )
+        response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+def _dataset_json_ld(request, pair, figures) -> str:
+    """schema.org Dataset markup pointing at the pair's downloads."""
+    absolute = request.build_absolute_uri
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Dataset",
+        "name": f"Commerce {pair} : chiffres sourcés",
+        "description": f"Les échanges de marchandises entre {pair.first.name} et "
+        f"{pair.second.name} selon chaque source et sa base statistique "
+        "(douanes chinoises, statistiques kazakhes), avec la phrase exacte "
+        "de la source.",
+        "url": absolute(pair.get_absolute_url()),
+        "inLanguage": "fr",
+        "creator": {"@type": "NewsMediaOrganization", "name": "La Gazette"},
+        "spatialCoverage": [pair.first.name, pair.second.name],
+        "distribution": [
+            {
+                "@type": "DataDownload",
+                "encodingFormat": "text/csv",
+                "contentUrl": absolute(
+                    reverse("trade:pair-download-csv", args=[pair.slug])
+                ),
+            },
+            {
+                "@type": "DataDownload",
+                "encodingFormat": "application/json",
+                "contentUrl": absolute(
+                    reverse("trade:pair-download-json", args=[pair.slug])
+                ),
+            },
+        ],
+    }
+    if figures:
+        first = min(f.period_start for f in figures)
+        last = max(f.period_end for f in figures)
+        data["temporalCoverage"] = f"{first.isoformat()}/{last.isoformat()}"
+    # Escape "<" so that no value can close the <script> element.
+    return json.dumps(data, ensure_ascii=False).replace("<", "\\u003c")
