@@ -6,11 +6,12 @@ from django.urls import reverse
 
 from articles.seo import absolute_url
 from articles.sitemaps import StorySitemap, TopicSitemap
+from trade.sitemaps import PairSitemap
 
 SITEMAPS = {
     "articles": StorySitemap,
     "themes": TopicSitemap,
-    # The trade app's sitemap (its figure pages) joins here as "commerce".
+    "chiffres": PairSitemap,
 }
 
 

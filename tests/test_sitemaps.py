@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from articles.models import Article, Status
 
-from .factories import make_article, make_brief, make_topic
+from .factories import make_article, make_brief, make_figure, make_pair, make_topic
 
 pytestmark = pytest.mark.django_db
 
@@ -33,13 +33,16 @@ def locations(tree):
 
 
 def test_index_lists_the_sections_on_the_public_site(client):
-    make_article(topics=[make_topic()])
+    pair = make_pair()
+    story = make_article(topics=[make_topic()])
+    make_figure(stories=[story], reporter=pair.first, partner=pair.second)
     tree = xml(client, "/sitemap.xml")
     assert tree.tag == f"{SM}sitemapindex"
     sections = {s.findtext(f"{SM}loc"): s.findtext(f"{SM}lastmod") for s in tree}
     assert set(sections) == {
         f"{SITE_URL}/sitemap-articles.xml",
         f"{SITE_URL}/sitemap-themes.xml",
+        f"{SITE_URL}/sitemap-chiffres.xml",
     }
     assert all(sections.values())
     for loc in sections:
@@ -130,3 +133,15 @@ def test_robots_txt_points_to_the_sitemaps(client):
     assert "User-agent: *" in lines
     assert f"Sitemap: {SITE_URL}/sitemap.xml" in lines
     assert f"Sitemap: {SITE_URL}/sitemap-actualites.xml" in lines
+
+
+def test_trade_sitemap_lists_pairs_with_published_figures(client):
+    pair = make_pair()
+    story = make_article()
+    make_figure(stories=[story], reporter=pair.first, partner=pair.second)
+    hidden_pair = make_pair()
+    draft = make_article(status=Status.DRAFT)
+    make_figure(stories=[draft], reporter=hidden_pair.first, partner=hidden_pair.second)
+    tree = xml(client, "/sitemap-chiffres.xml")
+    assert locations(tree) == [SITE_URL + pair.get_absolute_url()]
+    assert tree.find(f"{SM}url").findtext(f"{SM}lastmod")

@@ -249,6 +249,7 @@ class Figure(models.Model):
     stories = models.ManyToManyField(
         "articles.Article", related_name="figures", blank=True, verbose_name="articles"
     )
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
 
     objects = FigureQuerySet.as_manager()
 

@@ -1,12 +1,16 @@
-from django.contrib.sitemaps import Sitemap
+from articles.seo import paris_time
+from articles.sitemaps import GazetteSitemap
 
 from .views import published_pairs
 
 
-class PairSitemap(Sitemap):
+class PairSitemap(GazetteSitemap):
     """The country-pair pages that have published figures."""
 
     changefreq = "monthly"
 
     def items(self):
         return published_pairs()
+
+    def lastmod(self, pair):
+        return paris_time(pair.modified_at)

@@ -13,31 +13,37 @@ from .models import Figure, Pair, Unit
 
 
 def published_pairs():
-    """Pairs with at least one published figure, with their count and span."""
+    """Pairs with at least one published figure: their count, span and last edit."""
     spans = {}
     rows = (
         Figure.objects.published()
         .values("reporter_id", "partner_id")
-        .annotate(count=Count("pk"), first=Min("period_start"), last=Max("period_end"))
+        .annotate(
+            count=Count("pk"),
+            first=Min("period_start"),
+            last=Max("period_end"),
+            modified=Max("updated_at"),
+        )
         .order_by()
     )
     for row in rows:
         key = frozenset((row["reporter_id"], row["partner_id"]))
-        count, first, last = spans.get(key, (0, row["first"], row["last"]))
+        count, first, last, modified = spans.get(
+            key, (0, row["first"], row["last"], row["modified"])
+        )
         spans[key] = (
             count + row["count"],
             min(first, row["first"]),
             max(last, row["last"]),
+            max(modified, row["modified"]),
         )
     pairs = []
     for pair in Pair.objects.select_related("first", "second"):
         span = spans.get(frozenset((pair.first_id, pair.second_id)))
         if span:
-            pair.figure_count, pair.first_year, pair.last_year = (
-                span[0],
-                span[1].year,
-                span[2].year,
-            )
+            pair.figure_count = span[0]
+            pair.first_year, pair.last_year = span[1].year, span[2].year
+            pair.modified_at = span[3]
             pairs.append(pair)
     return pairs
 
