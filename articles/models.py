@@ -47,6 +47,10 @@ class ArticleQuerySet(models.QuerySet):
         """Visible to readers: marked published and not scheduled for later."""
         return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
 
+    def scheduled(self):
+        """Marked published, with a publication time still to come."""
+        return self.filter(status=Status.PUBLISHED, published_at__gt=timezone.now())
+
     def articles(self):
         """Full articles only (not briefs)."""
         return self.filter(kind=Kind.ARTICLE)
