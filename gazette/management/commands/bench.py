@@ -1,0 +1,183 @@
+"""Measure the production server (`make serve`) with wrk, on loopback only.
+
+Prints one Markdown table: for each page, requests per second, p50 and p99
+latency, SQL queries per request and the ratio to the floor (a trivial view
+through the same stack), served from the page cache and built anew. A
+request that carries a cookie bypasses the page cache, as a logged-in
+reader's does: that is how the uncached rows are measured.
+"""
+import os
+import re
+import signal
+import subprocess
+import time
+import urllib.request
+from dataclasses import dataclass
+
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.cache import cache
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from articles.models import Article, Topic
+
+HOST = "127.0.0.1"
+BYPASS_COOKIE = "bench=uncached"
+
+
+@dataclass
+class Run:
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+    requests: int
+
+
+def pages():
+    """(label, URL, cacheable): one line per page to measure."""
+    story = Article.objects.published().articles().filter(related__isnull=False).first()
+    topic = Topic.objects.filter(slug="demo-000").first() or Topic.objects.first()
+    return [
+        ("Accueil", "/", True),
+        ("Article", story.get_absolute_url(), True),
+        ("Thème (liste filtrée)", topic.get_absolute_url(), True),
+        ("Fichier statique", staticfiles_storage.url("css/gazette.css"), False),
+        ("Plancher (vue triviale)", "/bench/floor", False),
+    ]
+
+
+def milliseconds(text):
+    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+
+def parse_wrk(output):
+    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", output, re.MULTILINE))
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    sockets = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
+    return Run(
+        rps=float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        p50_ms=milliseconds(latency["50"]),
+        p99_ms=milliseconds(latency["99"]),
+        errors=(int(non_2xx.group(1)) if non_2xx else 0)
+        + (sum(map(int, sockets.groups())) if sockets else 0),
+        requests=int(re.search(r"(\d+) requests in", output).group(1)),
+    )
+
+
+class Command(BaseCommand):
+    help = "Mesure le serveur de production (make serve) avec wrk, sur 127.0.0.1."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--port", type=int, default=8799)
+        parser.add_argument("--workers", type=int, default=4)
+        parser.add_argument("--duration", type=int, default=10, help="secondes par mesure")
+        parser.add_argument("--connections", type=int, default=16)
+        parser.add_argument(
+            "--soak", type=int, default=30, help="secondes à 64 connexions (0 : sans)"
+        )
+
+    def handle(self, *args, port, workers, duration, connections, soak, **options):
+        rows = pages()
+        queries = {url: self.count_queries(url, cacheable) for _, url, cacheable in rows}
+        server = self.start_server(port, workers)
+        try:
+            results = {}
+            for label, url, cacheable in rows:
+                modes = (True, False) if cacheable else (None,)
+                for cached in modes:
+                    self.wrk(port, url, cached, 2, connections)  # warm up
+                    results[label, cached] = self.wrk(port, url, cached, duration, connections)
+            self.print_table(rows, results, queries, connections)
+            if soak:
+                self.soak(port, rows, soak)
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
+
+    def count_queries(self, url, cacheable):
+        """SQL per request, in this process: (cached, uncached)."""
+        client = Client(HTTP_HOST=HOST)
+        cache.clear()
+        client.get(url)
+        with CaptureQueriesContext(connection) as hit:
+            client.get(url)
+        client.cookies.load(BYPASS_COOKIE)
+        client.get(url)
+        with CaptureQueriesContext(connection) as built:
+            client.get(url)
+        return (len(hit), len(built)) if cacheable else (len(built), len(built))
+
+    def start_server(self, port, workers):
+        log = open(os.environ.get("BENCH_SERVER_LOG", "/tmp/gazette-bench-server.log"), "w")
+        server = subprocess.Popen(
+            ["make", "--no-print-directory", "serve", f"PORT={port}", f"WORKERS={workers}"],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://{HOST}:{port}/healthz", timeout=2):
+                    return server
+            except OSError:
+                if server.poll() is not None:
+                    raise CommandError(f"make serve stopped; see {log.name}")
+                time.sleep(0.3)
+        os.killpg(server.pid, signal.SIGTERM)
+        raise CommandError(f"make serve did not answer on port {port}; see {log.name}")
+
+    def wrk(self, port, url, cached, seconds, connections, script=None):
+        command = ["wrk", "--latency", "-t2", f"-c{connections}", f"-d{seconds}s"]
+        if cached is False:
+            command += ["-H", f"Cookie: {BYPASS_COOKIE}"]
+        if script:
+            command += ["-s", script]
+        command.append(f"http://{HOST}:{port}{url}")
+        output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+        return parse_wrk(output)
+
+    def print_table(self, rows, results, queries, connections):
+        floor = results["Plancher (vue triviale)", None].rps
+        self.stdout.write(
+            f"\n{connections} connexions, wrk sur 127.0.0.1 ; ratio = req/s ÷ req/s du plancher.\n"
+        )
+        self.stdout.write("| Page | Cache | req/s | p50 | p99 | p99/p50 | SQL/req | Ratio | Erreurs |")
+        self.stdout.write("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+        for label, url, cacheable in rows:
+            for cached in (True, False) if cacheable else (None,):
+                run = results[label, cached]
+                sql = queries[url][0 if cached else 1]
+                mode = {True: "oui", False: "non", None: "—"}[cached]
+                self.stdout.write(
+                    f"| {label} | {mode} | {run.rps:,.0f} | {run.p50_ms:.2f} ms "
+                    f"| {run.p99_ms:.2f} ms | {run.p99_ms / run.p50_ms:.1f} | {sql} "
+                    f"| {100 * run.rps / floor:.0f} % | {run.errors} |".replace(",", "\u202f")
+                )
+
+    def soak(self, port, rows, seconds):
+        """64 connections over every page, cached and not: no error allowed."""
+        script = "/tmp/gazette-bench-soak.lua"
+        paths = ", ".join(f'"{url}"' for _, url, _ in rows)
+        with open(script, "w") as lua:
+            lua.write(
+                f"local paths = {{{paths}}}\nlocal n = 0\n"
+                "request = function()\n  n = n + 1\n"
+                "  local headers = {}\n"
+                f'  if n % 2 == 0 then headers["Cookie"] = "{BYPASS_COOKIE}" end\n'
+                '  return wrk.format("GET", paths[n % #paths + 1], headers)\nend\n'
+            )
+        run = self.wrk(port, "/", None, seconds, 64, script=script)
+        self.stdout.write(
+            f"\nCharge : 64 connexions pendant {seconds} s, toutes les pages, "
+            f"avec et sans cache : {run.requests:,} requêtes, {run.rps:,.0f} req/s, "
+            f"p99 {run.p99_ms:.1f} ms, {run.errors} erreur(s).".replace(",", "\u202f")
+        )
+        if run.errors:
+            raise CommandError("Des requêtes ont échoué sous charge.")
