@@ -64,8 +64,8 @@ class PageCacheMiddleware:
             state = content_state(now=now)
             key = self.key(request, state.version)
             entry = cache.get(key)
-        except Exception:
-            logger.warning("Page cache unavailable", exc_info=True)
+        except Exception as error:
+            logger.warning("Page cache unavailable: %r", error)
             return self.get_response(request)
 
         if entry is not None:
@@ -86,8 +86,8 @@ class PageCacheMiddleware:
         response["X-Cache"] = "MISS"
         try:
             cache.set(key, (response.content, dict(response.items())), ttl)
-        except Exception:
-            logger.warning("Page cache unavailable", exc_info=True)
+        except Exception as error:
+            logger.warning("Page cache unavailable: %r", error)
         return response
 
     @staticmethod

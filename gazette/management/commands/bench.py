@@ -6,11 +6,15 @@ through the same stack), served from the page cache and built anew. A
 request that carries a cookie bypasses the page cache, as a logged-in
 reader's does: that is how the uncached rows are measured.
 """
+import json
 import os
 import re
+import shutil
 import signal
 import subprocess
+import tempfile
 import time
+import urllib.error
 import urllib.request
 from dataclasses import dataclass
 
@@ -21,7 +25,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from articles.models import Article, Topic
+from articles.models import Article, Status, Topic
 
 HOST = "127.0.0.1"
 BYPASS_COOKIE = "bench=uncached"
@@ -38,7 +42,9 @@ class Run:
 
 def pages():
     """(label, URL, cacheable): one line per page to measure."""
-    story = Article.objects.published().articles().filter(related__isnull=False).first()
+    story = (
+        Article.objects.published().articles().filter(related__status=Status.PUBLISHED).first()
+    )
     topic = Topic.objects.filter(slug="demo-000").first() or Topic.objects.first()
     return [
         ("Accueil", "/", True),
@@ -55,7 +61,7 @@ def milliseconds(text):
 
 
 def parse_wrk(output):
-    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", output, re.MULTILINE))
+    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)\s*$", output, re.MULTILINE))
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     sockets = re.search(
         r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
@@ -81,8 +87,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--soak", type=int, default=30, help="secondes à 64 connexions (0 : sans)"
         )
+        parser.add_argument(
+            "--redis-fault",
+            action="store_true",
+            help="avec un Redis lancé ici, arrêté en pleine charge",
+        )
 
     def handle(self, *args, port, workers, duration, connections, soak, **options):
+        if options["redis_fault"]:
+            return self.redis_fault(port, workers, soak or 30)
         rows = pages()
         queries = {url: self.count_queries(url, cacheable) for _, url, cacheable in rows}
         server = self.start_server(port, workers)
@@ -113,13 +126,14 @@ class Command(BaseCommand):
             client.get(url)
         return (len(hit), len(built)) if cacheable else (len(built), len(built))
 
-    def start_server(self, port, workers):
+    def start_server(self, port, workers, env=None):
         log = open(os.environ.get("BENCH_SERVER_LOG", "/tmp/gazette-bench-server.log"), "w")
         server = subprocess.Popen(
             ["make", "--no-print-directory", "serve", f"PORT={port}", f"WORKERS={workers}"],
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            env={**os.environ, **(env or {})},
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -134,19 +148,25 @@ class Command(BaseCommand):
         raise CommandError(f"make serve did not answer on port {port}; see {log.name}")
 
     def wrk(self, port, url, cached, seconds, connections, script=None):
-        command = ["wrk", "--latency", "-t2", f"-c{connections}", f"-d{seconds}s"]
+        # A slow answer is measured, not dropped: wrk gives up after 10 s.
+        command = ["wrk", "--latency", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s"]
         if cached is False:
             command += ["-H", f"Cookie: {BYPASS_COOKIE}"]
         if script:
             command += ["-s", script]
         command.append(f"http://{HOST}:{port}{url}")
         output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-        return parse_wrk(output)
+        try:
+            return parse_wrk(output)
+        except (AttributeError, KeyError) as error:
+            raise CommandError(f"Unreadable wrk output ({error!r}):\n{output}") from error
 
     def print_table(self, rows, results, queries, connections):
         floor = results["Plancher (vue triviale)", None].rps
+        load = ", ".join(f"{n:.1f}" for n in os.getloadavg())
         self.stdout.write(
-            f"\n{connections} connexions, wrk sur 127.0.0.1 ; ratio = req/s ÷ req/s du plancher.\n"
+            f"\n{connections} connexions, wrk sur 127.0.0.1, {os.cpu_count()} cœurs, "
+            f"charge de la machine {load} ; ratio = req/s ÷ req/s du plancher.\n"
         )
         self.stdout.write("| Page | Cache | req/s | p50 | p99 | p99/p50 | SQL/req | Ratio | Erreurs |")
         self.stdout.write("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
@@ -156,13 +176,26 @@ class Command(BaseCommand):
                 sql = queries[url][0 if cached else 1]
                 mode = {True: "oui", False: "non", None: "—"}[cached]
                 self.stdout.write(
-                    f"| {label} | {mode} | {run.rps:,.0f} | {run.p50_ms:.2f} ms "
+                    f"| {label} | {mode} | {run.rps:.0f} | {run.p50_ms:.2f} ms "
                     f"| {run.p99_ms:.2f} ms | {run.p99_ms / run.p50_ms:.1f} | {sql} "
-                    f"| {100 * run.rps / floor:.0f} % | {run.errors} |".replace(",", "\u202f")
+                    f"| {100 * run.rps / floor:.0f} % | {run.errors} |"
                 )
 
     def soak(self, port, rows, seconds):
         """64 connections over every page, cached and not: no error allowed."""
+        script = self.soak_script(rows)
+        run = self.wrk(port, "/", None, seconds, 64, script=script)
+        self.stdout.write(
+            f"\nCharge : 64 connexions pendant {seconds} s, toutes les pages, "
+            f"avec et sans cache : {run.requests} requêtes, {run.rps:.0f} req/s, "
+            f"p99 {run.p99_ms:.1f} ms, {run.errors} erreur(s)."
+        )
+        if run.errors:
+            raise CommandError("Des requêtes ont échoué sous charge.")
+
+    @staticmethod
+    def soak_script(rows):
+        """A wrk script cycling over the pages, every other request bypassing the cache."""
         script = "/tmp/gazette-bench-soak.lua"
         paths = ", ".join(f'"{url}"' for _, url, _ in rows)
         with open(script, "w") as lua:
@@ -173,11 +206,56 @@ class Command(BaseCommand):
                 f'  if n % 2 == 0 then headers["Cookie"] = "{BYPASS_COOKIE}" end\n'
                 '  return wrk.format("GET", paths[n % #paths + 1], headers)\nend\n'
             )
-        run = self.wrk(port, "/", None, seconds, 64, script=script)
-        self.stdout.write(
-            f"\nCharge : 64 connexions pendant {seconds} s, toutes les pages, "
-            f"avec et sans cache : {run.requests:,} requêtes, {run.rps:,.0f} req/s, "
-            f"p99 {run.p99_ms:.1f} ms, {run.errors} erreur(s).".replace(",", "\u202f")
+        return script
+
+    def redis_fault(self, port, workers, seconds):
+        """Stop Redis a third of the way through a load: pages keep coming, healthz 503."""
+        if not shutil.which("redis-server"):
+            raise CommandError("redis-server manque : apt-get install redis-server")
+        redis_port = port + 1
+        workdir = tempfile.mkdtemp(prefix="gazette-redis-")
+        redis = subprocess.Popen(
+            ["redis-server", "--bind", HOST, "--port", str(redis_port), "--save", "",
+             "--appendonly", "no", "--dir", workdir],
+            stdout=subprocess.DEVNULL,
         )
-        if run.errors:
-            raise CommandError("Des requêtes ont échoué sous charge.")
+        server = self.start_server(
+            port, workers, env={"REDIS_URL": f"redis://{HOST}:{redis_port}/0"}
+        )
+        try:
+            before = self.health(port)
+            script = self.soak_script(pages())
+            load = subprocess.Popen(
+                ["wrk", "--latency", "-t2", "-c64", f"-d{seconds}s", "--timeout", "10s",
+                 "-s", script,
+                 f"http://{HOST}:{port}/"],
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+            time.sleep(seconds / 3)
+            redis.terminate()
+            redis.wait(timeout=10)
+            time.sleep(1)
+            during = self.health(port)
+            run = parse_wrk(load.communicate()[0])
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
+            if redis.poll() is None:
+                redis.terminate()
+            shutil.rmtree(workdir, ignore_errors=True)
+        self.stdout.write(
+            f"Redis arrêté au tiers de {seconds} s à 64 connexions : {run.requests} "
+            f"requêtes, {run.errors} erreur(s), p99 {run.p99_ms:.1f} ms ; /healthz avant "
+            f"{before[0]} {before[1]}, après {during[0]} {during[1]}."
+        )
+        if run.errors or before[0] != 200 or during[0] != 503:
+            raise CommandError("Le site n’a pas tenu sans Redis.")
+
+    @staticmethod
+    def health(port):
+        try:
+            with urllib.request.urlopen(f"http://{HOST}:{port}/healthz", timeout=5) as r:
+                return r.status, json.load(r)
+        except urllib.error.HTTPError as error:
+            return error.code, json.load(error)

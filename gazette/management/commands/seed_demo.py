@@ -20,9 +20,10 @@ from gazette.pagecache import content_refresh
 
 BATCH = 2000
 SUBJECTS = [
-    "les échanges", "le fret ferroviaire", "les exportations de blé", "le gaz",
-    "les investissements", "le commerce en ligne", "les tarifs douaniers",
-    "la production d'uranium", "le transit", "les prix de l'énergie",
+    "les échanges", "les volumes de fret ferroviaire", "les exportations de blé",
+    "les livraisons de gaz", "les investissements", "les ventes en ligne",
+    "les tarifs douaniers", "les livraisons d'uranium", "les flux de transit",
+    "les prix de l'énergie",
 ]
 VERBS = ["progressent", "reculent", "se stabilisent", "doublent", "ralentissent"]
 PLACES = ["Astana", "Pékin", "Almaty", "Urumqi", "Paris", "Tachkent", "Moscou"]
