@@ -7,6 +7,7 @@ request that carries a cookie bypasses the page cache, as a logged-in
 reader's does: that is how the uncached rows are measured.
 """
 import json
+import logging
 import os
 import re
 import shutil
@@ -97,6 +98,8 @@ class Command(BaseCommand):
         if options["redis_fault"]:
             return self.redis_fault(port, workers, soak or 30)
         rows = pages()
+        # The in-process requests below are not the server's: keep them off stdout.
+        logging.getLogger("gazette.request").setLevel(logging.WARNING)
         queries = {url: self.count_queries(url, cacheable) for _, url, cacheable in rows}
         server = self.start_server(port, workers)
         try:
