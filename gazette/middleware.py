@@ -39,7 +39,7 @@ class RequestLogMiddleware:
 
 
 class PageCacheMiddleware:
-    """Serve anonymous GET pages from the cache; see gazette.pagecache for freshness.
+    """Serve anonymous GET and HEAD requests from the cache (see gazette.pagecache).
 
     Only requests without cookies other than the CSRF one are served from or
     fill the cache: staff and anyone logged in carry a session cookie, so they
@@ -53,7 +53,7 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method != "GET" or self.has_private_cookies(request):
+        if request.method not in ("GET", "HEAD") or self.has_private_cookies(request):
             response = self.get_response(request)
             if request.COOKIES and "Cache-Control" not in response:
                 patch_cache_control(response, private=True)
@@ -70,7 +70,10 @@ class PageCacheMiddleware:
 
         if entry is not None:
             content, headers = entry
-            response = HttpResponse(content, headers=headers)
+            # HEAD shares the GET entry; its Content-Length stays the page's.
+            response = HttpResponse(
+                b"" if request.method == "HEAD" else content, headers=headers
+            )
             self.add_cdn_headers(response, state, now)
             response["X-Cache"] = "HIT"
             return response
@@ -88,6 +91,8 @@ class PageCacheMiddleware:
             cache.set(key, (response.content, dict(response.items())), ttl)
         except Exception as error:
             logger.warning("Page cache unavailable: %r", error)
+        if request.method == "HEAD":
+            response.content = b""
         return response
 
     @staticmethod

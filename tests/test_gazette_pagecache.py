@@ -189,3 +189,12 @@ def test_a_write_succeeds_when_the_cache_is_down(settings):
     story.title = "Réécrit"
     story.save()
     story.delete()
+
+
+def test_head_requests_share_the_cached_page_without_its_body(client):
+    story = make_article(title="Une tête")
+    get = client.get(story.get_absolute_url())
+    head = client.head(story.get_absolute_url())
+    assert head["X-Cache"] == "HIT"
+    assert head.content == b""
+    assert head["Content-Length"] == str(len(get.content))
