@@ -14,10 +14,12 @@ from datetime import datetime
 
 from django.apps import apps
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import transaction
 
 STATE_KEY = "gazette:content-state"
+# Shared by every worker (settings.CACHES): a file cache or Redis.
+STATE_CACHE = "content-state"
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +38,7 @@ class ContentState:
 
 def content_state(*, now: datetime) -> ContentState:
     """The current state; a new one once a scheduled story is due."""
-    state = cache.get(STATE_KEY)
+    state = caches[STATE_CACHE].get(STATE_KEY)
     if state is None or (
         state.next_publication is not None and state.next_publication <= now
     ):
@@ -54,7 +56,7 @@ def content_refresh() -> ContentState:
         .values_list("published_at", flat=True)
         .first(),
     )
-    cache.set(STATE_KEY, state, timeout=None)
+    caches[STATE_CACHE].set(STATE_KEY, state, timeout=None)
     return state
 
 

@@ -3,7 +3,9 @@
 See README.md for the table of variables. DEBUG is off unless DJANGO_DEBUG says
 otherwise, and a missing secret key with DEBUG off stops the start-up.
 """
+import hashlib
 import os
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -116,7 +118,10 @@ else:
 # REDIS_URL (redis://host:6379/0) shares the cache between processes and
 # machines; without it, each process keeps its own in memory. Short socket
 # timeouts: with Redis down, pages are built from the database instead of
-# waiting (see gazette.middleware).
+# waiting (see gazette.middleware). The page cache's content version
+# (gazette.pagecache) must be one for every worker, or a story saved through
+# one would leave the others serving stale pages: without Redis it lives in
+# a file cache, shared by the processes of the machine that use this database.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
@@ -126,9 +131,15 @@ if REDIS_URL:
             "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.5},
         }
     }
+    CACHES["content-state"] = CACHES["default"]
 else:
+    _database = hashlib.sha256(str(DATABASES["default"]["NAME"]).encode()).hexdigest()
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "content-state": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": Path(tempfile.gettempdir()) / f"gazette-state-{_database[:16]}",
+        },
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -1,7 +1,7 @@
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 
 SEED_FILE = Path(__file__).resolve().parent.parent / "articles" / "seed" / "000_520c4fb320e979bc.txt"
 
@@ -14,12 +14,15 @@ def fast_test_settings(settings, worker_id, tmp_path_factory):
         # clearing it between tests leaves the other workers' keys alone.
         worker = 0 if worker_id == "master" else int(worker_id.removeprefix("gw"))
         location = f"{settings.REDIS_URL.rsplit('/', 1)[0]}/{1 + worker % 15}"
-        settings.CACHES = {
-            "default": {**settings.CACHES["default"], "LOCATION": location}
-        }
+        redis = {**settings.CACHES["default"], "LOCATION": location}
+        settings.CACHES = {"default": redis, "content-state": redis}
     else:
         settings.CACHES = {
-            "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+            "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+            "content-state": {
+                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                "LOCATION": "content-state",
+            },
         }
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     # No collectstatic before the suite: plain static names, and plain HTTP.
@@ -35,7 +38,8 @@ def fast_test_settings(settings, worker_id, tmp_path_factory):
     # Client.login() authenticates without a request, which django-axes
     # refuses; the throttling tests turn it back on.
     settings.AXES_ENABLED = False
-    cache.clear()
+    for alias in settings.CACHES:
+        caches[alias].clear()
 
 
 @pytest.fixture

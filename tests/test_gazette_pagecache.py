@@ -2,24 +2,23 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.cache import cache
+from django.core.cache import caches
 from django.utils import timezone
 
-from articles.models import Status
-from gazette.pagecache import STATE_KEY
+from articles.models import Article, Status
+from gazette.pagecache import STATE_CACHE, STATE_KEY, ContentState
 
 from .factories import make_article, make_brief, make_topic
 
 pytestmark = pytest.mark.django_db
 
-DEAD_REDIS = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        # Port 1 on loopback: nothing listens, the connection is refused.
-        "LOCATION": "redis://127.0.0.1:1/0",
-        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
-    }
+_DEAD = {
+    "BACKEND": "django.core.cache.backends.redis.RedisCache",
+    # Port 1 on loopback: nothing listens, the connection is refused.
+    "LOCATION": "redis://127.0.0.1:1/0",
+    "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
 }
+DEAD_REDIS = {"default": _DEAD, "content-state": _DEAD}
 
 
 def test_second_anonymous_visit_is_served_from_the_cache_without_sql(
@@ -128,7 +127,7 @@ def test_a_scheduled_story_appears_at_its_time_through_the_cache(client, monkeyp
     # Neither the origin nor a CDN may keep the page past the publication.
     s_maxage = int(first["Cache-Control"].split("s-maxage=")[1].split(",")[0])
     assert s_maxage <= 60
-    assert cache.get(STATE_KEY).next_publication == at
+    assert caches[STATE_CACHE].get(STATE_KEY).next_publication == at
 
     later = at + timedelta(seconds=1)
     monkeypatch.setattr(timezone, "now", lambda: later)
@@ -198,3 +197,24 @@ def test_head_requests_share_the_cached_page_without_its_body(client):
     assert head["X-Cache"] == "HIT"
     assert head.content == b""
     assert head["Content-Length"] == str(len(get.content))
+
+
+def test_a_change_saved_by_another_worker_shows_at_once(client, settings, tmp_path):
+    """Workers keep pages in their own memory but share the content version."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "content-state": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": tmp_path,
+        },
+    }
+    story = make_article(title="Première version")
+    warm(client, [story.get_absolute_url()])
+    # Another worker saves the story: its signal draws a new shared version;
+    # this worker sees no signal at all.
+    Article.objects.filter(pk=story.pk).update(title="Version corrigée")
+    caches[STATE_CACHE].set(STATE_KEY, ContentState("autre", None), timeout=None)
+    response = client.get(story.get_absolute_url())
+    assert response["X-Cache"] == "MISS"
+    assert "Version corrigée" in response.content.decode()
+

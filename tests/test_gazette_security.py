@@ -58,23 +58,29 @@ def print_setting(expression, **env):
 def test_database_url_selects_postgresql_and_redis_url_the_redis_cache():
     database = print_setting(
         "settings.DATABASES['default']['ENGINE'], settings.DATABASES['default']['NAME'],"
-        "settings.CACHES['default']['BACKEND']",
+        "settings.CACHES['default']['BACKEND'], settings.CACHES['content-state']['LOCATION']",
         DATABASE_URL="postgres://gazette:secret@db.internal:5432/gazette",
         REDIS_URL="redis://cache.internal:6379/0",
     )
     assert database == (
         "django.db.backends.postgresql gazette "
-        "django.core.cache.backends.redis.RedisCache"
+        "django.core.cache.backends.redis.RedisCache redis://cache.internal:6379/0"
     )
 
 
-def test_without_urls_the_site_uses_sqlite_and_local_memory(tmp_path):
+def test_without_urls_the_site_uses_sqlite_memory_and_a_shared_version_file(tmp_path):
     path = tmp_path / "gazette.sqlite3"
     printed = print_setting(
-        "settings.DATABASES['default']['NAME'], settings.CACHES['default']['BACKEND']",
+        "settings.DATABASES['default']['NAME'], settings.CACHES['default']['BACKEND'],"
+        "settings.CACHES['content-state']['BACKEND']",
         DJANGO_SQLITE_PATH=str(path),
     )
-    assert printed == f"{path} django.core.cache.backends.locmem.LocMemCache"
+    # Pages in each process's memory; the content version in files that every
+    # worker of the machine reads.
+    assert printed == (
+        f"{path} django.core.cache.backends.locmem.LocMemCache "
+        "django.core.cache.backends.filebased.FileBasedCache"
+    )
 
 
 @pytest.mark.django_db
