@@ -1,4 +1,5 @@
 """The site's URLs plus /bench/floor, for `make bench` only (GAZETTE_BENCH=1)."""
+
 from django.http import HttpResponse
 from django.urls import path
 from django.views.decorators.cache import never_cache

@@ -1,4 +1,5 @@
 """Request logging and the anonymous page cache."""
+
 import hashlib
 import logging
 import time

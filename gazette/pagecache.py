@@ -3,10 +3,13 @@
 Pages are cached under a key that holds the current content version. Saving
 or deleting anything in the content apps (``GAZETTE_CONTENT_APPS``: stories,
 topics, trade figures, their links) draws a new version, so every page cached
-until then is never read again and expires on its own. A page may not outlive the next scheduled publication either:
-its time to live stops there, so a story scheduled for 9:00 is on every page
-at 9:00, with no process having to wake up for it.
+until then is never read again and expires on its own. A page may not
+outlive the next scheduled publication either: its time to live stops there,
+so a story scheduled for 9:00 is on every page at 9:00, with no process
+having to wake up for it. The version lives in a cache every worker shares
+(``STATE_CACHE``); the pages may stay in each worker's memory.
 """
+
 import logging
 import secrets
 from dataclasses import dataclass
@@ -47,7 +50,7 @@ def content_state(*, now: datetime) -> ContentState:
 
 
 def content_refresh() -> ContentState:
-    """Draw a new version, making every cached page stale, and find the next publication."""
+    """Draw a new version (every cached page goes stale); find the next publication."""
     article = apps.get_model("articles", "Article")
     state = ContentState(
         version=secrets.token_hex(8),

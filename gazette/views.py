@@ -1,4 +1,5 @@
 """Site-wide views: the health check."""
+
 import logging
 import secrets
 

@@ -41,6 +41,11 @@ def test_each_request_is_logged_once_with_status_and_duration(client, caplog):
     lines = [r.getMessage() for r in caplog.records if r.name == "gazette.request"]
     assert len(lines) == 2
     method, path, status, duration, cache = lines[0].split()
-    assert (method, path, status, cache) == ("GET", story.get_absolute_url(), "200", "cache=MISS")
+    assert (method, path, status, cache) == (
+        "GET",
+        story.get_absolute_url(),
+        "200",
+        "cache=MISS",
+    )
     assert duration.endswith("ms") and float(duration[:-2]) >= 0
     assert lines[1].split()[2] == "404"

@@ -217,4 +217,3 @@ def test_a_change_saved_by_another_worker_shows_at_once(client, settings, tmp_pa
     response = client.get(story.get_absolute_url())
     assert response["X-Cache"] == "MISS"
     assert "Version corrigée" in response.content.decode()
-

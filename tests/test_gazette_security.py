@@ -57,8 +57,10 @@ def print_setting(expression, **env):
 
 def test_database_url_selects_postgresql_and_redis_url_the_redis_cache():
     database = print_setting(
-        "settings.DATABASES['default']['ENGINE'], settings.DATABASES['default']['NAME'],"
-        "settings.CACHES['default']['BACKEND'], settings.CACHES['content-state']['LOCATION']",
+        "settings.DATABASES['default']['ENGINE'],"
+        "settings.DATABASES['default']['NAME'],"
+        "settings.CACHES['default']['BACKEND'],"
+        "settings.CACHES['content-state']['LOCATION']",
         DATABASE_URL="postgres://gazette:secret@db.internal:5432/gazette",
         REDIS_URL="redis://cache.internal:6379/0",
     )

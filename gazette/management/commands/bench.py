@@ -6,6 +6,7 @@ through the same stack), served from the page cache and built anew. A
 request that carries a cookie bypasses the page cache, as a logged-in
 reader's does: that is how the uncached rows are measured.
 """
+
 import json
 import logging
 import os
@@ -51,7 +52,10 @@ class Run:
 def pages():
     """(label, URL, cacheable): one line per page to measure."""
     story = (
-        Article.objects.published().articles().filter(related__status=Status.PUBLISHED).first()
+        Article.objects.published()
+        .articles()
+        .filter(related__status=Status.PUBLISHED)
+        .first()
     )
     topic = Topic.objects.filter(slug="demo-000").first() or Topic.objects.first()
     return [
@@ -90,7 +94,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--port", type=int, default=8799)
         parser.add_argument("--workers", type=int, default=4)
-        parser.add_argument("--duration", type=int, default=10, help="secondes par mesure")
+        parser.add_argument(
+            "--duration", type=int, default=10, help="secondes par mesure"
+        )
         parser.add_argument("--connections", type=int, default=16)
         parser.add_argument(
             "--rounds",
@@ -107,13 +113,17 @@ class Command(BaseCommand):
             help="avec un Redis lancé ici, arrêté en pleine charge",
         )
 
-    def handle(self, *args, port, workers, duration, connections, soak, rounds, **options):
+    def handle(
+        self, *args, port, workers, duration, connections, soak, rounds, **options
+    ):
         if options["redis_fault"]:
             return self.redis_fault(port, workers, soak or 30)
         rows = pages()
         # The in-process requests below are not the server's: keep them off stdout.
         logging.getLogger("gazette.request").setLevel(logging.WARNING)
-        queries = {url: self.count_queries(url, cacheable) for _, url, cacheable in rows}
+        queries = {
+            url: self.count_queries(url, cacheable) for _, url, cacheable in rows
+        }
         server = self.start_server(port, workers)
         try:
             # Rounds interleave the rows, and each row keeps its best run: other
@@ -148,9 +158,17 @@ class Command(BaseCommand):
         return (len(hit), len(built)) if cacheable else (len(built), len(built))
 
     def start_server(self, port, workers, env=None):
-        log = open(os.environ.get("BENCH_SERVER_LOG", "/tmp/gazette-bench-server.log"), "w")
+        log = open(
+            os.environ.get("BENCH_SERVER_LOG", "/tmp/gazette-bench-server.log"), "w"
+        )
         server = subprocess.Popen(
-            ["make", "--no-print-directory", "serve", f"PORT={port}", f"WORKERS={workers}"],
+            [
+                "make",
+                "--no-print-directory",
+                "serve",
+                f"PORT={port}",
+                f"WORKERS={workers}",
+            ],
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -163,24 +181,36 @@ class Command(BaseCommand):
                     return server
             except OSError:
                 if server.poll() is not None:
-                    raise CommandError(f"make serve stopped; see {log.name}")
+                    raise CommandError(f"make serve stopped; see {log.name}") from None
                 time.sleep(0.3)
         os.killpg(server.pid, signal.SIGTERM)
         raise CommandError(f"make serve did not answer on port {port}; see {log.name}")
 
     def wrk(self, port, url, cached, seconds, connections, script=None):
         # A slow answer is measured, not dropped: wrk gives up after 10 s.
-        command = ["wrk", "--latency", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s"]
+        command = [
+            "wrk",
+            "--latency",
+            "-t2",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--timeout",
+            "10s",
+        ]
         if cached is False:
             command += ["-H", f"Cookie: {BYPASS_COOKIE}"]
         if script:
             command += ["-s", script]
         command.append(f"http://{HOST}:{port}{url}")
-        output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+        output = subprocess.run(
+            command, capture_output=True, text=True, check=True
+        ).stdout
         try:
             return parse_wrk(output)
         except (AttributeError, KeyError) as error:
-            raise CommandError(f"Unreadable wrk output ({error!r}):\n{output}") from error
+            raise CommandError(
+                f"Unreadable wrk output ({error!r}):\n{output}"
+            ) from error
 
     def print_table(self, rows, results, queries, connections):
         floor = results["Plancher (vue triviale)", None].rps
@@ -194,7 +224,9 @@ class Command(BaseCommand):
             "| Page | Cache | req/s | p50 | p99 | p99/p50 | SQL/req | Ratio | Erreurs "
             "| Cibles manquées |"
         )
-        self.stdout.write("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+        self.stdout.write(
+            "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
+        )
         for label, url, cacheable in rows:
             for cached in (True, False) if cacheable else (None,):
                 run = results[label, cached]
@@ -238,7 +270,7 @@ class Command(BaseCommand):
 
     @staticmethod
     def soak_script(rows):
-        """A wrk script cycling over the pages, every other request bypassing the cache."""
+        """A wrk script cycling over the pages, one request in two uncached."""
         script = "/tmp/gazette-bench-soak.lua"
         paths = ", ".join(f'"{url}"' for _, url, _ in rows)
         with open(script, "w") as lua:
@@ -252,14 +284,25 @@ class Command(BaseCommand):
         return script
 
     def redis_fault(self, port, workers, seconds):
-        """Stop Redis a third of the way through a load: pages keep coming, healthz 503."""
+        """Stop Redis a third of the way through a load: pages keep coming, 503."""
         if not shutil.which("redis-server"):
             raise CommandError("redis-server manque : apt-get install redis-server")
         redis_port = port + 1
         workdir = tempfile.mkdtemp(prefix="gazette-redis-")
         redis = subprocess.Popen(
-            ["redis-server", "--bind", HOST, "--port", str(redis_port), "--save", "",
-             "--appendonly", "no", "--dir", workdir],
+            [
+                "redis-server",
+                "--bind",
+                HOST,
+                "--port",
+                str(redis_port),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                workdir,
+            ],
             stdout=subprocess.DEVNULL,
         )
         server = self.start_server(
@@ -269,9 +312,18 @@ class Command(BaseCommand):
             before = self.health(port)
             script = self.soak_script(pages())
             load = subprocess.Popen(
-                ["wrk", "--latency", "-t2", "-c64", f"-d{seconds}s", "--timeout", "10s",
-                 "-s", script,
-                 f"http://{HOST}:{port}/"],
+                [
+                    "wrk",
+                    "--latency",
+                    "-t2",
+                    "-c64",
+                    f"-d{seconds}s",
+                    "--timeout",
+                    "10s",
+                    "-s",
+                    script,
+                    f"http://{HOST}:{port}/",
+                ],
                 stdout=subprocess.PIPE,
                 text=True,
             )
@@ -289,7 +341,8 @@ class Command(BaseCommand):
             shutil.rmtree(workdir, ignore_errors=True)
         self.stdout.write(
             f"Redis arrêté au tiers de {seconds} s à 64 connexions : {run.requests} "
-            f"requêtes, {run.errors} erreur(s), p99 {run.p99_ms:.1f} ms ; /healthz avant "
+            f"requêtes, {run.errors} erreur(s), p99 {run.p99_ms:.1f} ms ; "
+            "/healthz avant "
             f"{before[0]} {before[1]}, après {during[0]} {during[1]}."
         )
         if run.errors or before[0] != 200 or during[0] != 503:
@@ -298,7 +351,9 @@ class Command(BaseCommand):
     @staticmethod
     def health(port):
         try:
-            with urllib.request.urlopen(f"http://{HOST}:{port}/healthz", timeout=5) as r:
+            with urllib.request.urlopen(
+                f"http://{HOST}:{port}/healthz", timeout=5
+            ) as r:
                 return r.status, json.load(r)
         except urllib.error.HTTPError as error:
             return error.code, json.load(error)

@@ -5,6 +5,7 @@ bench.sqlite3), never the newsroom's. Rows are written in bulk (no save(), no
 signals), so the Markdown of each body variant is rendered once here, and the
 page cache is refreshed once at the end.
 """
+
 import random
 import sys
 from datetime import timedelta
@@ -20,9 +21,15 @@ from gazette.pagecache import content_refresh
 
 BATCH = 2000
 SUBJECTS = [
-    "les échanges", "les volumes de fret ferroviaire", "les exportations de blé",
-    "les livraisons de gaz", "les investissements", "les ventes en ligne",
-    "les tarifs douaniers", "les livraisons d'uranium", "les flux de transit",
+    "les échanges",
+    "les volumes de fret ferroviaire",
+    "les exportations de blé",
+    "les livraisons de gaz",
+    "les investissements",
+    "les ventes en ligne",
+    "les tarifs douaniers",
+    "les livraisons d'uranium",
+    "les flux de transit",
     "les prix de l'énergie",
 ]
 VERBS = ["progressent", "reculent", "se stabilisent", "doublent", "ralentissent"]
@@ -32,9 +39,7 @@ PARAGRAPH = (
     "un an, a indiqué le ministère. Les deux pays disent vouloir « aller plus "
     "loin » et citent l'objectif fixé pour 2030."
 )
-TABLE = (
-    "| Année | Montant |\n| --- | ---: |\n| 2023 | 41,0 |\n| 2024 | 43,8 |\n"
-)
+TABLE = "| Année | Montant |\n| --- | ---: |\n| 2023 | 41,0 |\n| 2024 | 43,8 |\n"
 
 
 def body_variants(rng):
@@ -85,9 +90,17 @@ class Command(BaseCommand):
         )
 
     def seed_topics(self, count):
-        existing = set(Topic.objects.filter(slug__startswith="demo-").values_list("slug", flat=True))
+        existing = set(
+            Topic.objects.filter(slug__startswith="demo-").values_list(
+                "slug", flat=True
+            )
+        )
         Topic.objects.bulk_create(
-            Topic(name=f"Thème {n:03d}", slug=f"demo-{n:03d}", description="Un thème de démonstration.")
+            Topic(
+                name=f"Thème {n:03d}",
+                slug=f"demo-{n:03d}",
+                description="Un thème de démonstration.",
+            )
             for n in range(count)
             if f"demo-{n:03d}" not in existing
         )
@@ -99,7 +112,9 @@ class Command(BaseCommand):
 
     def seed_stories(self, count, topic_ids, rng):
         existing = set(
-            Article.objects.filter(slug__startswith="demo-").values_list("slug", flat=True)
+            Article.objects.filter(slug__startswith="demo-").values_list(
+                "slug", flat=True
+            )
         )
         missing = [n for n in range(count) if f"demo-{n:06d}" not in existing]
         bodies = body_variants(rng)
@@ -119,13 +134,15 @@ class Command(BaseCommand):
         body, body_html = rng.choice(bodies)
         brief = n % 4 == 3
         subject = rng.choice(SUBJECTS)
-        title = f"{subject[0].upper()}{subject[1:]} {rng.choice(VERBS)} à {rng.choice(PLACES)} ({n})"
+        verb, place = rng.choice(VERBS), rng.choice(PLACES)
+        title = f"{subject[0].upper()}{subject[1:]} {verb} à {place} ({n})"
         return Article(
             title=french_typography(title),
             slug=f"demo-{n:06d}",
             kind=Kind.BRIEF if brief else Kind.ARTICLE,
             standfirst=french_typography(
-                f"Ce que disent les derniers chiffres sur {subject}, et ce qu'ils annoncent."
+                f"Ce que disent les derniers chiffres sur {subject}, "
+                "et ce qu'ils annoncent."
             ),
             body=body,
             body_html=body_html,
@@ -140,27 +157,35 @@ class Command(BaseCommand):
     @staticmethod
     def link(batch, topic_ids, rng):
         ids = dict(
-            Article.objects.filter(slug__in=[f"demo-{n:06d}" for n in batch]).values_list(
-                "slug", "pk"
-            )
+            Article.objects.filter(
+                slug__in=[f"demo-{n:06d}" for n in batch]
+            ).values_list("slug", "pk")
         )
         topic_rows, related_rows = [], []
         through_topics = Article.topics.through
         through_related = Article.related.through
         for n in batch:
             pk = ids[f"demo-{n:06d}"]
-            for topic_id in rng.sample(topic_ids, k=min(len(topic_ids), rng.randint(1, 3))):
+            for topic_id in rng.sample(
+                topic_ids, k=min(len(topic_ids), rng.randint(1, 3))
+            ):
                 topic_rows.append(through_topics(article_id=pk, topic_id=topic_id))
             parent = ids.get(f"demo-{n - 1:06d}")
             if n % 4 == 3 and parent:
                 # Symmetrical relation: one row each way, as related.add() writes.
-                related_rows.append(through_related(from_article_id=pk, to_article_id=parent))
-                related_rows.append(through_related(from_article_id=parent, to_article_id=pk))
+                related_rows.append(
+                    through_related(from_article_id=pk, to_article_id=parent)
+                )
+                related_rows.append(
+                    through_related(from_article_id=parent, to_article_id=pk)
+                )
         through_topics.objects.bulk_create(topic_rows)
         through_related.objects.bulk_create(related_rows)
 
     @staticmethod
     def progress(done, total, width=40):
         filled = width * done // total
-        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} histoires")
+        sys.stderr.write(
+            f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} histoires"
+        )
         sys.stderr.flush()
