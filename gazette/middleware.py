@@ -60,10 +60,12 @@ class PageCacheMiddleware:
                 patch_cache_control(response, private=True)
             return response
 
+        # Outside the try: a forbidden Host header is the client's error (400).
+        url = f"{request.get_host()}{request.get_full_path()}"
         now = timezone.now()
         try:
             state = content_state(now=now)
-            key = self.key(request, state.version)
+            key = self.key(url, state.version)
             entry = cache.get(key)
         except Exception as error:
             logger.warning("Page cache unavailable: %r", error)
@@ -101,8 +103,7 @@ class PageCacheMiddleware:
         return any(name != settings.CSRF_COOKIE_NAME for name in request.COOKIES)
 
     @staticmethod
-    def key(request, version):
-        url = f"{request.get_host()}{request.get_full_path()}"
+    def key(url, version):
         digest = hashlib.sha256(url.encode()).hexdigest()
         return f"gazette:page:{version}:{digest}"
 

@@ -217,3 +217,9 @@ def test_a_change_saved_by_another_worker_shows_at_once(client, settings, tmp_pa
     response = client.get(story.get_absolute_url())
     assert response["X-Cache"] == "MISS"
     assert "Version corrigée" in response.content.decode()
+
+
+def test_a_forbidden_host_is_refused_before_the_cache(client, caplog):
+    response = client.get("/", HTTP_HOST="attaquant.example")
+    assert response.status_code == 400
+    assert "Page cache unavailable" not in caplog.text
