@@ -1,11 +1,15 @@
-# La Gazette: `make run` serves the site with its seed content, `make test` runs the suite.
+# La Gazette: `make run` serves the site with its seed content, `make test` runs the suite,
+# `make serve` is the production server, `make bench` measures it.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 DEV := DJANGO_DEBUG=1
+WORKERS ?= 4
+STORIES ?= 100000
+BENCH_DB ?= $(CURDIR)/bench.sqlite3
 
-.PHONY: venv run seed test check clean
+.PHONY: venv run seed test check clean serve bench
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +30,27 @@ run: seed
 
 test: venv
 	$(PY) -m pytest -n auto
+
+# Production mode (DEBUG off): DJANGO_SECRET_KEY must be set. Plain HTTP on
+# loopback, behind the TLS proxy: no HTTPS redirect unless asked for.
+serve: venv
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) manage.py migrate --noinput --verbosity 0
+	DJANGO_ALLOWED_HOSTS="$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost}" \
+	DJANGO_SECURE_SSL_REDIRECT="$${DJANGO_SECURE_SSL_REDIRECT:-0}" \
+	exec $(VENV)/bin/gunicorn gazette.wsgi --bind 127.0.0.1:$(PORT) \
+		--workers $(WORKERS) --error-logfile - \
+		--max-requests 20000 --max-requests-jitter 2000
+
+# A synthetic archive in its own database, `make serve` on it, wrk against it.
+bench: venv
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	DJANGO_DEBUG=1 DJANGO_SQLITE_PATH=$(BENCH_DB) $(PY) manage.py migrate --noinput --verbosity 0
+	DJANGO_DEBUG=1 DJANGO_SQLITE_PATH=$(BENCH_DB) $(PY) manage.py seed_demo --stories $(STORIES)
+	DJANGO_DEBUG=1 $(PY) manage.py collectstatic --noinput --verbosity 0
+	DJANGO_SQLITE_PATH=$(BENCH_DB) GAZETTE_BENCH=1 DJANGO_SECURE_SSL_REDIRECT=0 \
+	DJANGO_SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	DJANGO_ALLOWED_HOSTS=127.0.0.1 $(PY) manage.py bench $(BENCH_ARGS)
 
 check: venv
 	$(DEV) $(PY) manage.py check

@@ -3,9 +3,14 @@
 See README.md for the table of variables. DEBUG is off unless DJANGO_DEBUG says
 otherwise, and a missing secret key with DEBUG off stops the start-up.
 """
+import hashlib
 import os
+import tempfile
+from datetime import timedelta
 from pathlib import Path
 
+import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -48,12 +53,24 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_filters",
     "simple_history",
+    "csp",
+    "axes",
+    "gazette",
     "articles",
     "trade",
 ]
 
 MIDDLEWARE = [
+    "gazette.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Outside the page cache: a cached page keeps the ETag and Last-Modified
+    # its view computed, so a client holding it gets a 304 from the cache too.
+    "django.middleware.http.ConditionalGetMiddleware",
+    # Before sessions and CSRF: it sees the cookies they set (never stored),
+    # and a hit costs no session lookup.
+    "gazette.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -61,9 +78,12 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: turns a locked-out login into a 429.
+    "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "gazette.urls"
+# `make bench` adds a trivial view, the floor of the stack (gazette/bench_urls.py).
+ROOT_URLCONF = "gazette.bench_urls" if env_bool("GAZETTE_BENCH") else "gazette.urls"
 
 TEMPLATES = [
     {
@@ -83,14 +103,58 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "gazette.wsgi.application"
 
-DATABASES = {
-    "default": {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": os.environ.get("DJANGO_SQLITE_PATH", BASE_DIR / "db.sqlite3"),
+# DATABASE_URL (postgres://user:password@host:5432/name, through psycopg 3)
+# wins; without it, a SQLite file.
+DATABASE_URL = os.environ.get("DATABASE_URL", "")
+if DATABASE_URL:
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL, conn_max_age=600, conn_health_checks=True
+        )
     }
-}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": os.environ.get("DJANGO_SQLITE_PATH", BASE_DIR / "db.sqlite3"),
+        }
+    }
+
+# REDIS_URL (redis://host:6379/0) shares the cache between processes and
+# machines; without it, each process keeps its own in memory. Short socket
+# timeouts: with Redis down, pages are built from the database instead of
+# waiting (see gazette.middleware). The page cache's content version
+# (gazette.pagecache) must be one for every worker, or a story saved through
+# one would leave the others serving stale pages: without Redis it lives in
+# a file cache, shared by the processes of the machine that use this database.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.5},
+        }
+    }
+    CACHES["content-state"] = CACHES["default"]
+else:
+    _database = hashlib.sha256(str(DATABASES["default"]["NAME"]).encode()).hexdigest()
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "content-state": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": Path(tempfile.gettempdir()) / f"gazette-state-{_database[:16]}",
+        },
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTHENTICATION_BACKENDS = [
+    # First, so that a locked-out client is refused before its password is
+    # checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -108,6 +172,14 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Hashed names and gzip copies made by collectstatic, served by WhiteNoise
+# with far-future cache headers.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
 
 SITE_NAME = "La Gazette"
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -122,9 +194,72 @@ GAZETTE_MARKDOWN_EXTENSIONS = [
     "trade.markdown",
 ]
 
+# Anonymous GET pages kept in the cache for at most this long (seconds); a
+# change to the content or a scheduled publication makes them fresh sooner.
+GAZETTE_PAGE_CACHE_SECONDS = 600
+# What a CDN may keep (s-maxage) and serve stale while it refetches.
+GAZETTE_CDN_MAX_AGE = 60
+GAZETTE_CDN_STALE_WHILE_REVALIDATE = 30
+# Saving or deleting any model of these apps makes every cached page stale.
+GAZETTE_CONTENT_APPS = ["articles", "trade"]
+
+# Security. Debug-off defaults pass `manage.py check --deploy`; a server
+# behind a TLS-terminating proxy on loopback (`make serve`) may turn the
+# redirect off.
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+if env_bool("DJANGO_TRUST_X_FORWARDED_PROTO"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = 0 if DEBUG else 60 * 60 * 24 * 365
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_HTTPONLY = True
+
+# No inline script anywhere: JSON-LD (<script type="application/ld+json">) is
+# data, which browsers do not execute, so script-src 'self' allows it.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# Admin logins: five failures from one address for one user name lock that
+# pair out for fifteen minutes (429).
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+
+# Everything to stdout, where the process manager collects it; one line per
+# request from gazette.request (gazette.middleware.RequestLogMiddleware).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "plain",
+        }
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {"gazette.request": {"level": "INFO"}},
 }

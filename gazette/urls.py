@@ -5,7 +5,7 @@ from django.views.generic import TemplateView
 
 from articles.sitemaps import NewsSitemap
 
-from . import sitemaps
+from . import sitemaps, views
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -30,5 +30,6 @@ urlpatterns = [
         name="robots",
     ),
     path("chiffres/", include("trade.urls")),
+    path("healthz", views.healthz, name="healthz"),
     path("", include("articles.urls")),
 ]

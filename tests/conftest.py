@@ -1,15 +1,45 @@
 from pathlib import Path
 
 import pytest
+from django.core.cache import caches
 
 SEED_FILE = Path(__file__).resolve().parent.parent / "articles" / "seed" / "000_520c4fb320e979bc.txt"
 
 
 @pytest.fixture(autouse=True)
-def fast_test_settings(settings):
+def fast_test_settings(settings, worker_id, tmp_path_factory):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    if settings.REDIS_URL:
+        # The suite on Redis (CI): one database per xdist worker, so that
+        # clearing it between tests leaves the other workers' keys alone.
+        worker = 0 if worker_id == "master" else int(worker_id.removeprefix("gw"))
+        location = f"{settings.REDIS_URL.rsplit('/', 1)[0]}/{1 + worker % 15}"
+        redis = {**settings.CACHES["default"], "LOCATION": location}
+        settings.CACHES = {"default": redis, "content-state": redis}
+    else:
+        settings.CACHES = {
+            "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+            "content-state": {
+                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                "LOCATION": "content-state",
+            },
+        }
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # No collectstatic before the suite: plain static names, and plain HTTP.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {
+            "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        },
+    }
+    settings.STATIC_ROOT = tmp_path_factory.getbasetemp() / "staticfiles"
+    settings.STATIC_ROOT.mkdir(exist_ok=True)
+    settings.SECURE_SSL_REDIRECT = False
+    # Client.login() authenticates without a request, which django-axes
+    # refuses; the throttling tests turn it back on.
+    settings.AXES_ENABLED = False
+    for alias in settings.CACHES:
+        caches[alias].clear()
 
 
 @pytest.fixture

@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+
+
+class GazetteConfig(AppConfig):
+    """Site-wide wiring: the page cache's invalidation and the health check."""
+
+    name = "gazette"
+    verbose_name = "La Gazette"
+
+    def ready(self):
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from . import pagecache
+
+        # No sender: models of the content apps that other apps add later
+        # (trade figures) are covered without being imported here.
+        for signal in (post_save, post_delete, m2m_changed):
+            signal.connect(pagecache.content_changed, dispatch_uid=f"gazette-{signal}")

@@ -1,0 +1,191 @@
+"""A synthetic archive for the benchmark: many stories over many topics.
+
+Meant for its own database (``make bench`` points DJANGO_SQLITE_PATH at
+bench.sqlite3), never the newsroom's. Rows are written in bulk (no save(), no
+signals), so the Markdown of each body variant is rendered once here, and the
+page cache is refreshed once at the end.
+"""
+
+import random
+import sys
+from datetime import timedelta
+
+from django.core.management.base import BaseCommand
+from django.db import connection, transaction
+from django.utils import timezone
+
+from articles.markdown_fr import french_typography
+from articles.models import Article, Kind, Status, Topic
+from articles.rendering import render_markdown
+from gazette.pagecache import content_refresh
+
+BATCH = 2000
+SUBJECTS = [
+    "les échanges",
+    "les volumes de fret ferroviaire",
+    "les exportations de blé",
+    "les livraisons de gaz",
+    "les investissements",
+    "les ventes en ligne",
+    "les tarifs douaniers",
+    "les livraisons d'uranium",
+    "les flux de transit",
+    "les prix de l'énergie",
+]
+VERBS = ["progressent", "reculent", "se stabilisent", "doublent", "ralentissent"]
+PLACES = ["Astana", "Pékin", "Almaty", "Urumqi", "Paris", "Tachkent", "Moscou"]
+PARAGRAPH = (
+    "Selon les chiffres publiés {when}, {subject} {verb} de {pct} pour cent sur "
+    "un an, a indiqué le ministère. Les deux pays disent vouloir « aller plus "
+    "loin » et citent l'objectif fixé pour 2030."
+)
+TABLE = "| Année | Montant |\n| --- | ---: |\n| 2023 | 41,0 |\n| 2024 | 43,8 |\n"
+
+
+def body_variants(rng):
+    variants = []
+    for v in range(8):
+        paragraphs = [
+            PARAGRAPH.format(
+                when=rng.choice(["lundi", "mardi", "mercredi", "jeudi", "vendredi"]),
+                subject=rng.choice(SUBJECTS),
+                verb=rng.choice(VERBS),
+                pct=rng.randint(2, 40),
+            )
+            for _ in range(6)
+        ]
+        paragraphs.insert(3, "## Les chiffres")
+        if v % 2:
+            paragraphs.insert(4, TABLE)
+        body = "\n\n".join(paragraphs)
+        variants.append((body, render_markdown(body)))
+    return variants
+
+
+class Command(BaseCommand):
+    help = (
+        "Crée une archive synthétique pour les mesures (slugs demo-…) ; "
+        "sans effet sur ce qui existe déjà."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--stories", type=int, default=1000)
+        parser.add_argument("--topics", type=int, default=200)
+
+    def handle(self, *args, stories, topics, **options):
+        rng = random.Random(7)
+        with transaction.atomic():
+            topic_ids = self.seed_topics(topics)
+            created = self.seed_stories(stories, topic_ids, rng)
+        # Fresh statistics, or SQLite's planner picks the wrong indexes on a
+        # table that grew from nothing to 100,000 rows in one go.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        content_refresh()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Archive de démonstration : {stories} histoires sur {topics} thèmes "
+                f"({created} créées)."
+            )
+        )
+
+    def seed_topics(self, count):
+        existing = set(
+            Topic.objects.filter(slug__startswith="demo-").values_list(
+                "slug", flat=True
+            )
+        )
+        Topic.objects.bulk_create(
+            Topic(
+                name=f"Thème {n:03d}",
+                slug=f"demo-{n:03d}",
+                description="Un thème de démonstration.",
+            )
+            for n in range(count)
+            if f"demo-{n:03d}" not in existing
+        )
+        return list(
+            Topic.objects.filter(slug__startswith="demo-")
+            .order_by("slug")
+            .values_list("pk", flat=True)[:count]
+        )
+
+    def seed_stories(self, count, topic_ids, rng):
+        existing = set(
+            Article.objects.filter(slug__startswith="demo-").values_list(
+                "slug", flat=True
+            )
+        )
+        missing = [n for n in range(count) if f"demo-{n:06d}" not in existing]
+        bodies = body_variants(rng)
+        now = timezone.now()
+        for start in range(0, len(missing), BATCH):
+            batch = missing[start : start + BATCH]
+            stories = [self.story(n, count, now, rng, bodies) for n in batch]
+            Article.objects.bulk_create(stories)
+            self.link(batch, topic_ids, rng)
+            self.progress(min(start + BATCH, len(missing)), len(missing))
+        if missing:
+            sys.stderr.write("\n")
+        return len(missing)
+
+    @staticmethod
+    def story(n, count, now, rng, bodies):
+        body, body_html = rng.choice(bodies)
+        brief = n % 4 == 3
+        subject = rng.choice(SUBJECTS)
+        verb, place = rng.choice(VERBS), rng.choice(PLACES)
+        title = f"{subject[0].upper()}{subject[1:]} {verb} à {place} ({n})"
+        return Article(
+            title=french_typography(title),
+            slug=f"demo-{n:06d}",
+            kind=Kind.BRIEF if brief else Kind.ARTICLE,
+            standfirst=french_typography(
+                f"Ce que disent les derniers chiffres sur {subject}, "
+                "et ce qu'ils annoncent."
+            ),
+            body=body,
+            body_html=body_html,
+            # One in fifty is a draft, so that the pages filter them out.
+            status=Status.DRAFT if n % 50 == 49 else Status.PUBLISHED,
+            # Newest last: demo-000000 is the oldest, spread over the past.
+            published_at=now - timedelta(minutes=17 * (count - n)),
+            dateline=rng.choice(PLACES),
+            credit="La Gazette",
+        )
+
+    @staticmethod
+    def link(batch, topic_ids, rng):
+        ids = dict(
+            Article.objects.filter(
+                slug__in=[f"demo-{n:06d}" for n in batch]
+            ).values_list("slug", "pk")
+        )
+        topic_rows, related_rows = [], []
+        through_topics = Article.topics.through
+        through_related = Article.related.through
+        for n in batch:
+            pk = ids[f"demo-{n:06d}"]
+            for topic_id in rng.sample(
+                topic_ids, k=min(len(topic_ids), rng.randint(1, 3))
+            ):
+                topic_rows.append(through_topics(article_id=pk, topic_id=topic_id))
+            parent = ids.get(f"demo-{n - 1:06d}")
+            if n % 4 == 3 and parent:
+                # Symmetrical relation: one row each way, as related.add() writes.
+                related_rows.append(
+                    through_related(from_article_id=pk, to_article_id=parent)
+                )
+                related_rows.append(
+                    through_related(from_article_id=parent, to_article_id=pk)
+                )
+        through_topics.objects.bulk_create(topic_rows)
+        through_related.objects.bulk_create(related_rows)
+
+    @staticmethod
+    def progress(done, total, width=40):
+        filled = width * done // total
+        sys.stderr.write(
+            f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} histoires"
+        )
+        sys.stderr.flush()

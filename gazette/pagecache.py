@@ -1,0 +1,87 @@
+"""When a cached page stops being fresh: a content version and the next publication.
+
+Pages are cached under a key that holds the current content version. Saving
+or deleting anything in the content apps (``GAZETTE_CONTENT_APPS``: stories,
+topics, trade figures, their links) draws a new version, so every page cached
+until then is never read again and expires on its own. A page may not
+outlive the next scheduled publication either: its time to live stops there,
+so a story scheduled for 9:00 is on every page at 9:00, with no process
+having to wake up for it. The version lives in a cache every worker shares
+(``STATE_CACHE``); the pages may stay in each worker's memory.
+"""
+
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import caches
+from django.db import transaction
+
+STATE_KEY = "gazette:content-state"
+# Shared by every worker (settings.CACHES): a file cache or Redis.
+STATE_CACHE = "content-state"
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ContentState:
+    version: str
+    next_publication: datetime | None
+
+    def seconds_fresh(self, *, now: datetime, limit: int) -> int:
+        """How long a page built now may be served: up to the next publication."""
+        if self.next_publication is None:
+            return limit
+        return min(limit, int((self.next_publication - now).total_seconds()))
+
+
+def content_state(*, now: datetime) -> ContentState:
+    """The current state; a new one once a scheduled story is due."""
+    state = caches[STATE_CACHE].get(STATE_KEY)
+    if state is None or (
+        state.next_publication is not None and state.next_publication <= now
+    ):
+        state = content_refresh()
+    return state
+
+
+def content_refresh() -> ContentState:
+    """Draw a new version (every cached page goes stale); find the next publication."""
+    article = apps.get_model("articles", "Article")
+    state = ContentState(
+        version=secrets.token_hex(8),
+        next_publication=article.objects.scheduled()
+        .order_by("published_at")
+        .values_list("published_at", flat=True)
+        .first(),
+    )
+    caches[STATE_CACHE].set(STATE_KEY, state, timeout=None)
+    return state
+
+
+def _refresh_after_write(using):
+    # A savepoint, so that a failing query cannot break the editor's
+    # transaction; a cache outage must not fail the write either.
+    try:
+        with transaction.atomic(using=using):
+            content_refresh()
+    except Exception:
+        logger.exception("Could not refresh the content version")
+
+
+def content_changed(sender, using="default", action=None, **kwargs):
+    """Signal receiver: any change to a model of a content app."""
+    if sender._meta.app_label not in settings.GAZETTE_CONTENT_APPS:
+        return
+    if action is not None and not action.startswith("post_"):
+        return
+    # Now, so that the change shows at once outside a transaction (and the
+    # next publication counts the uncommitted row), and again after the
+    # commit: a page rendered from the old rows while the transaction was
+    # open may have been cached under the version drawn in between.
+    _refresh_after_write(using)
+    transaction.on_commit(lambda: _refresh_after_write(using), using=using)

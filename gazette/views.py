@@ -1,0 +1,40 @@
+"""Site-wide views: the health check."""
+
+import logging
+import secrets
+
+from django.core.cache import cache
+from django.db import connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+
+logger = logging.getLogger(__name__)
+
+
+def _database_ok():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        return cursor.fetchone() == (1,)
+
+
+def _cache_ok():
+    key, value = "gazette:healthz", secrets.token_hex(8)
+    cache.set(key, value, timeout=10)
+    return cache.get(key) == value
+
+
+@never_cache
+def healthz(request):
+    """JSON status of the database and the cache; 503 when either is down."""
+    checks = {}
+    for name, check in (("database", _database_ok), ("cache", _cache_ok)):
+        try:
+            checks[name] = "ok" if check() else "error"
+        except Exception:
+            logger.exception("Health check failed: %s", name)
+            checks[name] = "error"
+    healthy = all(status == "ok" for status in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", **checks},
+        status=200 if healthy else 503,
+    )

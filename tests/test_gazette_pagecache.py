@@ -1,0 +1,225 @@
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.cache import caches
+from django.utils import timezone
+
+from articles.models import Article, Status
+from gazette.pagecache import STATE_CACHE, STATE_KEY, ContentState
+
+from .factories import make_article, make_brief, make_topic
+
+pytestmark = pytest.mark.django_db
+
+_DEAD = {
+    "BACKEND": "django.core.cache.backends.redis.RedisCache",
+    # Port 1 on loopback: nothing listens, the connection is refused.
+    "LOCATION": "redis://127.0.0.1:1/0",
+    "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+}
+DEAD_REDIS = {"default": _DEAD, "content-state": _DEAD}
+
+
+def test_second_anonymous_visit_is_served_from_the_cache_without_sql(
+    client, django_assert_num_queries
+):
+    story = make_article(title="Une histoire en cache")
+    first = client.get(story.get_absolute_url())
+    assert first["X-Cache"] == "MISS"
+    with django_assert_num_queries(0):
+        second = client.get(story.get_absolute_url())
+    assert second["X-Cache"] == "HIT"
+    assert second.content == first.content
+    assert "Une histoire en cache" in second.content.decode()
+
+
+def test_cached_pages_carry_headers_a_cdn_can_use(client):
+    make_article()
+    for response in (client.get("/"), client.get("/")):
+        cache_control = response["Cache-Control"]
+        assert "public" in cache_control and "max-age=0" in cache_control
+        assert "s-maxage=60" in cache_control
+        assert "stale-while-revalidate=30" in cache_control
+        assert response["X-Frame-Options"] == "DENY"
+        assert "Content-Security-Policy" in response
+
+
+def story_pages(story, topic):
+    return ["/", story.get_absolute_url(), topic.get_absolute_url()]
+
+
+def warm(client, urls):
+    for url in urls:
+        client.get(url)
+        assert client.get(url)["X-Cache"] == "HIT"
+
+
+def test_publishing_a_draft_shows_it_on_every_cached_page(client):
+    topic = make_topic(name="Chine")
+    make_article(title="Déjà là", topics=[topic])
+    draft = make_article(title="Tout juste publié", status=Status.DRAFT, topics=[topic])
+    warm(client, ["/", topic.get_absolute_url()])
+    assert client.get(draft.get_absolute_url()).status_code == 404
+
+    draft.status = Status.PUBLISHED
+    draft.save()
+    for url in story_pages(draft, topic):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "Tout juste publié" in response.content.decode(), url
+
+
+def test_updating_a_story_shows_the_correction_on_every_cached_page(client):
+    topic = make_topic(name="Commerce")
+    story = make_article(title="Un chiffre faux", topics=[topic])
+    warm(client, story_pages(story, topic))
+
+    story.title = "Un chiffre corrigé"
+    story.save()
+    for url in story_pages(story, topic):
+        html = client.get(url).content.decode()
+        assert "Un chiffre corrigé" in html and "Un chiffre faux" not in html, url
+
+
+def test_unpublishing_a_story_removes_it_from_every_cached_page(client):
+    topic = make_topic(name="Énergie")
+    make_article(title="Reste publié", topics=[topic])
+    story = make_article(title="Retiré", topics=[topic])
+    warm(client, story_pages(story, topic))
+
+    story.status = Status.DRAFT
+    story.save()
+    assert client.get(story.get_absolute_url()).status_code == 404
+    for url in ["/", topic.get_absolute_url()]:
+        assert "Retiré" not in client.get(url).content.decode(), url
+
+
+def test_changing_a_topic_or_its_stories_refreshes_cached_pages(client):
+    topic = make_topic(name="Ancien nom")
+    story = make_article(title="Dans le thème", topics=[topic])
+    warm(client, story_pages(story, topic))
+
+    topic.name = "Nouveau nom"
+    topic.save()
+    assert "Nouveau nom" in client.get(story.get_absolute_url()).content.decode()
+
+    warm(client, [topic.get_absolute_url()])
+    story.topics.clear()
+    assert "Dans le thème" not in client.get(topic.get_absolute_url()).content.decode()
+
+
+def test_deleting_a_brief_removes_it_from_the_cached_home(client):
+    make_article()
+    brief = make_brief(title="Brève supprimée")
+    warm(client, ["/"])
+    brief.delete()
+    assert "Brève supprimée" not in client.get("/").content.decode()
+
+
+def test_a_scheduled_story_appears_at_its_time_through_the_cache(client, monkeypatch):
+    make_article(title="Déjà publié")
+    at = timezone.now() + timedelta(minutes=5)
+    make_article(title="Programmé", published_at=at)
+    first = client.get("/")
+    assert "Programmé" not in first.content.decode()
+    assert client.get("/")["X-Cache"] == "HIT"
+    # Neither the origin nor a CDN may keep the page past the publication.
+    s_maxage = int(first["Cache-Control"].split("s-maxage=")[1].split(",")[0])
+    assert s_maxage <= 60
+    assert caches[STATE_CACHE].get(STATE_KEY).next_publication == at
+
+    later = at + timedelta(seconds=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    response = client.get("/")
+    assert response["X-Cache"] == "MISS"
+    assert "Programmé" in response.content.decode()
+
+
+def test_page_ttl_stops_at_the_next_publication(client):
+    make_article(published_at=timezone.now() + timedelta(seconds=20))
+    response = client.get("/")
+    s_maxage = int(response["Cache-Control"].split("s-maxage=")[1].split(",")[0])
+    assert 0 < s_maxage <= 20
+
+
+def test_logged_in_staff_neither_get_nor_fill_cached_pages(client):
+    story = make_article(title="Avant")
+    staff = User.objects.create_user("redac", password="x", is_staff=True)
+    client.force_login(staff)
+    staff_response = client.get(story.get_absolute_url())
+    assert "X-Cache" not in staff_response
+    assert "private" in staff_response["Cache-Control"]
+
+    client.logout()
+    client.cookies.clear()
+    assert client.get(story.get_absolute_url())["X-Cache"] == "MISS"
+    client.force_login(staff)
+    assert "X-Cache" not in client.get(story.get_absolute_url())
+
+
+@pytest.mark.parametrize("url", ["/healthz", "/admin/login/", "/articles/inconnu/"])
+def test_uncacheable_responses_are_never_stored(client, url):
+    """No-cache responses, responses that set a cookie, and errors."""
+    for _ in range(2):
+        assert "X-Cache" not in client.get(url)
+
+
+def test_non_content_models_leave_the_cache_alone(client):
+    make_article()
+    warm(client, ["/"])
+    User.objects.create_user("quelquun", password="x")
+    assert client.get("/")["X-Cache"] == "HIT"
+
+
+def test_pages_are_built_from_the_database_when_the_cache_is_down(client, settings):
+    story = make_article(title="Sans cache")
+    settings.CACHES = DEAD_REDIS
+    for _ in range(2):
+        response = client.get(story.get_absolute_url())
+        assert response.status_code == 200
+        assert "Sans cache" in response.content.decode()
+        assert "X-Cache" not in response
+
+
+def test_a_write_succeeds_when_the_cache_is_down(settings):
+    settings.CACHES = DEAD_REDIS
+    story = make_article(title="Écrit malgré tout")
+    story.title = "Réécrit"
+    story.save()
+    story.delete()
+
+
+def test_head_requests_share_the_cached_page_without_its_body(client):
+    story = make_article(title="Une tête")
+    get = client.get(story.get_absolute_url())
+    head = client.head(story.get_absolute_url())
+    assert head["X-Cache"] == "HIT"
+    assert head.content == b""
+    assert head["Content-Length"] == str(len(get.content))
+
+
+def test_a_change_saved_by_another_worker_shows_at_once(client, settings, tmp_path):
+    """Workers keep pages in their own memory but share the content version."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "content-state": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": tmp_path,
+        },
+    }
+    story = make_article(title="Première version")
+    warm(client, [story.get_absolute_url()])
+    # Another worker saves the story: its signal draws a new shared version;
+    # this worker sees no signal at all.
+    Article.objects.filter(pk=story.pk).update(title="Version corrigée")
+    caches[STATE_CACHE].set(STATE_KEY, ContentState("autre", None), timeout=None)
+    response = client.get(story.get_absolute_url())
+    assert response["X-Cache"] == "MISS"
+    assert "Version corrigée" in response.content.decode()
+
+
+def test_a_forbidden_host_is_refused_before_the_cache(client, caplog):
+    response = client.get("/", HTTP_HOST="attaquant.example")
+    assert response.status_code == 400
+    assert "Page cache unavailable" not in caplog.text
