@@ -5,6 +5,7 @@ from django.utils.text import slugify
 
 from .markdown_fr import french_typography
 from .rendering import render_markdown
+from .search import fold
 
 
 class Topic(models.Model):
@@ -105,6 +106,13 @@ class Article(models.Model):
         symmetrical=True,
         help_text="Les brèves rattachées à un article (le lien vaut dans les deux sens).",
     )
+    search_title = models.TextField(editable=False, blank=True, default="")
+    search_text = models.TextField(
+        editable=False,
+        blank=True,
+        default="",
+        help_text="Chapô et texte sans accents ni capitales, pour la recherche.",
+    )
     wire_ref = models.CharField(
         "référence de dépêche",
         max_length=64,
@@ -135,9 +143,17 @@ class Article(models.Model):
         if not self.slug:
             self.slug = slugify(self.title)[:255]
         self.body_html = render_markdown(self.body)
+        self.search_title = fold(self.title)
+        self.search_text = fold(f"{self.standfirst}\n{self.body}")
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "body" in update_fields:
             kwargs["update_fields"] = {*update_fields, "body_html", "title", "standfirst"}
+        if update_fields is not None and {"title", "standfirst", "body"} & {*update_fields}:
+            kwargs["update_fields"] = {
+                *kwargs["update_fields"],
+                "search_title",
+                "search_text",
+            }
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

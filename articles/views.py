@@ -1,9 +1,15 @@
+from itertools import groupby
+from urllib.parse import urlencode
+
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.cache import add_never_cache_headers
 from django.views.generic import DetailView, ListView, TemplateView
 
+from .filters import ArticleFilter, TopicArticleFilter, in_use
 from .models import Article, Topic
+from .search import fold
 
 CARD_FIELDS = ("title", "slug", "kind", "standfirst", "published_at", "dateline")
 
@@ -65,16 +71,77 @@ class ArticleDetailView(DetailView):
         return response
 
 
-class TopicDetailView(ListView):
-    """The published stories of one topic, newest first."""
+def without_empty_values(query):
+    """``query`` re-encoded without its empty parameters, or None if it has none."""
+    pairs = [(key, value) for key, values in query.lists() for value in values]
+    kept = [(key, value) for key, value in pairs if value.strip()]
+    return None if len(kept) == len(pairs) else urlencode(kept)
 
-    template_name = "articles/topic_detail.html"
+
+class ArticleListView(ListView):
+    """Published stories, filtered by the reader: facets, kind, dates, words."""
+
+    template_name = "articles/article_list.html"
     context_object_name = "stories"
     paginate_by = 20
+    filterset_class = ArticleFilter
+
+    def get(self, request, *args, **kwargs):
+        # One bookmarkable address per result: an empty form field (GET forms
+        # send every field) is dropped by a redirect rather than kept in links.
+        cleaned = without_empty_values(request.GET)
+        if cleaned is not None:
+            return redirect(f"{request.path}?{cleaned}" if cleaned else request.path)
+        return super().get(request, *args, **kwargs)
+
+    def get_base_queryset(self):
+        return Article.objects.published()
 
     def get_queryset(self):
+        self.filterset = self.filterset_class(
+            self.request.GET or None, queryset=self.get_base_queryset(), request=self.request
+        )
+        if self.filterset.unknown_slugs():
+            raise Http404("Ce thème n’existe pas.")
+        return cards(self.filterset.qs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(filterset=self.filterset, **kwargs)
+        page = context["page_obj"]
+        context["page_range"] = page.paginator.get_elided_page_range(
+            page.number, on_each_side=2, on_ends=1
+        )
+        context["search_terms"] = self.filterset.terms
+        return context
+
+
+class TopicDetailView(ArticleListView):
+    """The listing narrowed to one topic, under its name and description."""
+
+    template_name = "articles/topic_detail.html"
+    filterset_class = TopicArticleFilter
+
+    def get_base_queryset(self):
         self.topic = get_object_or_404(Topic, slug=self.kwargs["slug"])
-        return cards(Article.objects.published().filter(topics=self.topic))
+        return super().get_base_queryset().filter(topics=self.topic)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(topic=self.topic, **kwargs)
+
+
+def initial(name):
+    """The index letter of a name: « É » files under E, a digit under « 0-9 »."""
+    letter = fold(name)[:1].upper()
+    return letter if "A" <= letter <= "Z" else "0-9" if letter.isdigit() else "#"
+
+
+class TopicIndexView(TemplateView):
+    """« L’info de A à Z »: the topics with published stories, by initial."""
+
+    template_name = "articles/topic_index.html"
+
+    def get_context_data(self, **kwargs):
+        topics = sorted(in_use("topics"), key=lambda topic: initial(topic.name))
+        by_letter = groupby(topics, key=lambda topic: initial(topic.name))
+        letters = [(letter, list(group)) for letter, group in by_letter]
+        return super().get_context_data(letters=letters, **kwargs)

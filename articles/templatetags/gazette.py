@@ -1,10 +1,13 @@
-"""Template tags for reader pages: French dates with their UTC offset."""
+"""Template tags for reader pages: French dates with their UTC offset, highlights."""
 from django import template
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 
+from articles.search import highlight
+
 register = template.Library()
+register.filter("highlight", highlight)
 
 
 def french_date(value, with_time=True):
