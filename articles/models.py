@@ -1,3 +1,4 @@
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -113,6 +114,8 @@ class Article(models.Model):
         default="",
         help_text="Chapô et texte sans accents ni capitales, pour la recherche.",
     )
+    # Filled by a database trigger on PostgreSQL only (see articles/search.py).
+    search_document = SearchVectorField(null=True, editable=False)
     wire_ref = models.CharField(
         "référence de dépêche",
         max_length=64,

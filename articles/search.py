@@ -5,7 +5,9 @@ of its text (``search_title``, ``search_text``, filled on save) and the query
 is folded the same way, so « ÉCHANGES », « echanges » and « échanges » meet.
 Each database engine then gets one code path, chosen in ``search()``:
 PostgreSQL runs full-text search (French configuration: stemming, stop
-words) over the folded columns, anything else substring matching on them.
+words) on ``search_document``, a tsvector of the folded columns that a
+trigger keeps up to date (migration 0002); anything else matches substrings
+of the folded columns.
 """
 import re
 import unicodedata
@@ -13,7 +15,7 @@ from functools import reduce
 from operator import add
 
 from django.db import connections
-from django.db.models import Case, Q, Value, When
+from django.db.models import Case, F, Q, Value, When
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
@@ -68,36 +70,21 @@ def _search_folded(queryset, terms):
     )
 
 
-def search_document():
-    """The weighted tsvector PostgreSQL searches, and its GIN index is built on.
-
-    The migration builds the index from this very expression: a query only
-    uses an expression index when it repeats the expression exactly.
-    """
-    from django.contrib.postgres.search import SearchVector
-
-    return SearchVector(
-        "search_title", weight="A", config=SEARCH_CONFIG
-    ) + SearchVector("search_text", weight="B", config=SEARCH_CONFIG)
-
-
 def _search_postgresql(queryset, terms):
-    """French full-text search: stems match (échange, échanges), title first."""
-    from django.contrib.postgres.search import (
-        SearchQuery,
-        SearchRank,
-        SearchVector,
-        SearchVectorExact,
-    )
+    """French full-text search on the stored ``search_document`` (GIN-indexed):
+    stems match (échange, échanges); title words (weight A) rank first."""
+    from django.contrib.postgres.search import SearchQuery, SearchRank
 
     query = SearchQuery(" ".join(terms), config=SEARCH_CONFIG)
-    document = search_document()
-    title = SearchVector("search_title", config=SEARCH_CONFIG)
+    document = F("search_document")  # a bare name would be re-vectorised as text
     return (
-        queryset.annotate(document=document)
-        .filter(document=query)
-        .annotate(in_title=SearchVectorExact(title, query), rank=SearchRank(document, query))
-        .order_by("-in_title", "-rank", "-published_at", "-pk")
+        queryset.filter(search_document=query)
+        .annotate(
+            # ts_rank weights are {D, C, B, A}: this rank counts title words only.
+            title_rank=SearchRank(document, query, weights=[0, 0, 0, 1]),
+            rank=SearchRank(document, query),
+        )
+        .order_by("-title_rank", "-rank", "-published_at", "-pk")
     )
 
 
