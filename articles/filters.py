@@ -10,6 +10,7 @@ from datetime import date, datetime, time, timedelta
 
 import django_filters
 from django import forms
+from django.core.cache import cache
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Count
 from django.utils import timezone
@@ -20,18 +21,29 @@ from .search import fold, search, search_terms
 EARLIEST = date(1900, 1, 1)
 LATEST = date(2999, 12, 31)
 MAX_FACET_VALUES = 20
+IN_USE_CACHE_SECONDS = 60
 
 
 def in_use(relation):
     """Objects at the other end of Article's ``relation`` that have published
-    stories, each with their number (``story_count``), in French name order."""
-    field = Article._meta.get_field(relation)
-    back = field.remote_field.name
-    objects = field.related_model.objects.filter(
-        **{f"{back}__in": Article.objects.published()}
-    ).annotate(story_count=Count(back))
-    # Databases compare bytes: « Économie » would follow « Zone euro ».
-    return sorted(objects, key=lambda item: (fold(item.name), item.name))
+    stories, each with their number (``story_count``), in French name order.
+
+    Cached for a minute: counting the links of every published story is the
+    one query of a listing that grows with the archive (about 0.3 s for
+    100,000 stories on SQLite), and a count a minute late misleads nobody.
+    """
+    key = f"articles:in_use:{relation}"
+    objects = cache.get(key)
+    if objects is None:
+        field = Article._meta.get_field(relation)
+        back = field.remote_field.name
+        counted = field.related_model.objects.filter(
+            **{f"{back}__in": Article.objects.published()}
+        ).annotate(story_count=Count(back))
+        # Databases compare bytes: « Économie » would follow « Zone euro ».
+        objects = sorted(counted, key=lambda item: (fold(item.name), item.name))
+        cache.set(key, objects, IN_USE_CACHE_SECONDS)
+    return objects
 
 
 def at_most_facet_values(values):

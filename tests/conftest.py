@@ -10,6 +10,10 @@ def fast_test_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Locmem caches outlive a test: start each one with nothing cached.
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from bs4 import BeautifulSoup
+from django.core.cache import cache
 from django.urls import resolve, reverse
 from django.utils import timezone
 
@@ -274,7 +275,21 @@ def test_query_count_is_the_same_for_5_and_500_stories(
     topic = make_topic(slug="chine")
     for count in (5, 495):
         make_stories(count, topics=[topic, make_topic()], standfirst="Les échanges.")
+        cache.clear()  # the topic counts, kept for a minute, are counted again
         with django_assert_num_queries(queries):
             response = client.get(url)
         assert response.status_code == 200
         assert soup(response).select(".card") or url == "/themes/"
+
+
+def test_topic_counts_are_kept_for_a_minute(client, django_assert_num_queries):
+    topic = make_topic(name="Chine", slug="chine")
+    make_article(topics=[topic])
+    client.get("/articles/")
+    make_article(topics=[topic])
+    with django_assert_num_queries(4):
+        response = client.get("/articles/")
+    assert "Chine (1)" in response.content.decode()
+    assert soup(response).select_one(".results__count").get_text(strip=True) == "2 articles"
+    cache.clear()
+    assert "Chine (2)" in client.get("/articles/").content.decode()
