@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta
 import django_filters
 from django import forms
 from django.core.cache import cache
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, slug_re
 from django.db.models import Count
 from django.utils import timezone
 
@@ -48,7 +48,9 @@ def in_use(relation):
 
 def at_most_facet_values(values):
     if len(values) > MAX_FACET_VALUES:
-        raise forms.ValidationError(f"Choisissez au plus {MAX_FACET_VALUES} valeurs.")
+        raise forms.ValidationError(
+            f"Choisissez au plus {MAX_FACET_VALUES} valeurs."
+        )
 
 
 class FacetFilter(django_filters.MultipleChoiceFilter):
@@ -75,8 +77,13 @@ class FacetFilter(django_filters.MultipleChoiceFilter):
         ]
 
     def unknown_slugs(self, slugs):
+        # What is not even a slug (a NUL byte, which PostgreSQL refuses in a
+        # query) names nothing, and need not be looked for.
+        slugs = set(slugs)
+        candidates = {slug for slug in slugs if slug_re.fullmatch(slug)}
         model = Article._meta.get_field(self.field_name).related_model
-        return set(slugs) - set(model.objects.filter(slug__in=slugs).values_list("slug", flat=True))
+        found = model.objects.filter(slug__in=candidates).values_list("slug", flat=True)
+        return slugs - set(found)
 
     def filter(self, qs, value):
         if not value:
@@ -136,7 +143,10 @@ class ArticleFilter(django_filters.FilterSet):
     before = DayFilter(label="Jusqu’au", method="filter_before")
     ordering = django_filters.ChoiceFilter(
         label="Ordre",
-        choices=[("recent", "Les plus récents d’abord"), ("ancien", "Les plus anciens d’abord")],
+        choices=[
+            ("recent", "Les plus récents d’abord"),
+            ("ancien", "Les plus anciens d’abord"),
+        ],
         method="filter_ordering",
     )
 
@@ -149,8 +159,9 @@ class ArticleFilter(django_filters.FilterSet):
         super().__init__(data, *args, **kwargs)
         for facet in self.facets().values():
             facet.load_choices()
-        default_order = "Pertinence" if self.data.get("q") else "Les plus récents d’abord"
-        self.filters["ordering"].extra["empty_label"] = default_order
+        self.filters["ordering"].extra["empty_label"] = (
+            "Pertinence" if self.data.get("q") else "Les plus récents d’abord"
+        )
 
     def facets(self):
         return {n: f for n, f in self.filters.items() if isinstance(f, FacetFilter)}

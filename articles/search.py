@@ -34,7 +34,7 @@ def fold(text):
 
 
 def search_terms(text):
-    """The folded words of a query worth looking for (elided « l’ », « d’ » dropped)."""
+    """The folded words of a query worth looking for (« l’ », « d’ » dropped)."""
     terms = []
     for word in _WORD.findall(fold(text)):
         if len(word) >= MIN_TERM_LENGTH and word not in terms:

@@ -99,7 +99,9 @@ class ArticleListView(ListView):
 
     def get_queryset(self):
         self.filterset = self.filterset_class(
-            self.request.GET or None, queryset=self.get_base_queryset(), request=self.request
+            self.request.GET or None,
+            queryset=self.get_base_queryset(),
+            request=self.request,
         )
         if self.filterset.unknown_slugs():
             raise Http404("Ce thème n’existe pas.")
