@@ -104,7 +104,7 @@ class ArticleListView(ListView):
             request=self.request,
         )
         if self.filterset.unknown_slugs():
-            raise Http404("Ce thème n’existe pas.")
+            raise Http404("Un des choix ne nomme rien qui existe.")
         return cards(self.filterset.qs)
 
     def get_context_data(self, **kwargs):

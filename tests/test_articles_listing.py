@@ -293,3 +293,10 @@ def test_topic_counts_are_kept_for_a_minute(client, django_assert_num_queries):
     assert soup(response).select_one(".results__count").get_text(strip=True) == "2 articles"
     cache.clear()
     assert "Chine (2)" in client.get("/articles/").content.decode()
+
+
+def test_form_without_topics_in_use_says_so(client):
+    make_article()
+    fieldset = soup(client.get("/articles/")).select_one(".filters__field--topic")
+    assert fieldset.select_one(".filters__none").get_text() == "Rien de publié pour l’instant."
+    assert not fieldset.select("input")
