@@ -114,6 +114,8 @@ class ArticleListView(ListView):
             page.number, on_each_side=2, on_ends=1
         )
         context["search_terms"] = self.filterset.terms
+        # Filtered views repeat the pages search engines already reach.
+        context["is_filtered"] = any(key != "page" for key in self.request.GET)
         return context
 
 

@@ -300,3 +300,12 @@ def test_form_without_topics_in_use_says_so(client):
     fieldset = soup(client.get("/articles/")).select_one(".filters__field--topic")
     assert fieldset.select_one(".filters__none").get_text() == "Rien de publié pour l’instant."
     assert not fieldset.select("input")
+
+
+def test_filtered_views_are_not_indexed_but_pages_are(client):
+    make_stories(25, topics=[make_topic(slug="chine")])
+    robots = "meta[name=robots][content='noindex, follow']"
+    for url in ["/articles/", "/articles/?page=2", "/themes/chine/?page=2"]:
+        assert not soup(client.get(url)).select(robots), url
+    for url in ["/articles/?kind=article", "/themes/chine/?q=article&page=2"]:
+        assert soup(client.get(url)).select(robots), url
