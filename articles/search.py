@@ -24,6 +24,7 @@ _LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae"})
 _WORD = re.compile(r"\w+")
 MIN_TERM_LENGTH = 2
 MAX_TERMS = 10
+EXCERPT_WIDTH = 200
 SEARCH_CONFIG = "french"
 
 
@@ -88,14 +89,11 @@ def _search_postgresql(queryset, terms):
     )
 
 
-def highlight(text, terms):
-    """``text`` escaped, the words holding a search term wrapped in <mark>."""
-    text = str(text or "")
-    if not terms:
-        return conditional_escape(text)
+def _term_spans(text, terms):
+    """Sorted (start, end) of the words of ``text`` that hold a search term."""
     folded, origin = [], []
     for index, char in enumerate(text):
-        piece = fold(char)
+        piece = fold(char)  # « œ » gives two letters: map each back to its char
         folded.append(piece)
         origin.extend([index] * len(piece))
     folded = "".join(folded)
@@ -110,8 +108,19 @@ def highlight(text, terms):
             while end < len(text) and text[end].isalnum():
                 end += 1
             spans.append((start, end))
+    return sorted(spans)
+
+
+def mentions(text, terms):
+    """Whether a word of ``text`` holds one of the search ``terms``."""
+    return bool(terms) and bool(_term_spans(str(text or ""), terms))
+
+
+def highlight(text, terms):
+    """``text`` escaped, the words holding a search term wrapped in <mark>."""
+    text = str(text or "")
     pieces, position = [], 0
-    for start, end in sorted(spans):
+    for start, end in _term_spans(text, terms) if terms else []:
         if end <= position:
             continue
         start = max(start, position)
@@ -121,3 +130,22 @@ def highlight(text, terms):
     pieces.append(conditional_escape(text[position:]))
     return mark_safe("".join(pieces))
 
+
+def excerpt(text, terms, width=EXCERPT_WIDTH):
+    """About ``width`` characters of ``text`` around its first search term,
+    highlighted, or "" when no term is in it."""
+    spans = _term_spans(text, terms) if terms else []
+    if not spans:
+        return ""
+    first = spans[0][0]
+    start = max(0, first - width // 3)
+    end = min(len(text), start + width)
+    # Cut between words, and say where text was left out.
+    if start > 0:
+        start = text.find(" ", start, first) + 1 or start
+    if end < len(text):
+        space = text.rfind(" ", first, end)
+        end = space if space > first else end
+    before = "… " if start > 0 else ""
+    after = " …" if end < len(text) else ""
+    return mark_safe(f"{before}{highlight(text[start:end].strip(), terms)}{after}")

@@ -1,3 +1,4 @@
+from html import unescape
 from itertools import groupby
 from urllib.parse import urlencode
 
@@ -5,11 +6,12 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.cache import add_never_cache_headers
+from django.utils.html import strip_tags
 from django.views.generic import DetailView, ListView, TemplateView
 
 from .filters import ArticleFilter, TopicArticleFilter, in_use
 from .models import Article, Topic
-from .search import fold
+from .search import excerpt, fold, mentions
 
 CARD_FIELDS = ("title", "slug", "kind", "standfirst", "published_at", "dateline")
 
@@ -105,7 +107,10 @@ class ArticleListView(ListView):
         )
         if self.filterset.unknown_slugs():
             raise Http404("Un des choix ne nomme rien qui existe.")
-        return cards(self.filterset.qs)
+        stories = cards(self.filterset.qs)
+        if self.filterset.terms:
+            stories = stories.only(*CARD_FIELDS, "body_html")  # for excerpts
+        return stories
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(filterset=self.filterset, **kwargs)
@@ -113,7 +118,12 @@ class ArticleListView(ListView):
         context["page_range"] = page.paginator.get_elided_page_range(
             page.number, on_each_side=2, on_ends=1
         )
-        context["search_terms"] = self.filterset.terms
+        context["search_terms"] = terms = self.filterset.terms
+        for story in context["stories"] if terms else []:
+            # A story found by its body shows the passage that matched.
+            if not mentions(f"{story.title} {story.standfirst}", terms):
+                body = unescape(strip_tags(story.body_html))
+                story.search_excerpt = excerpt(" ".join(body.split()), terms)
         # Filtered views repeat the pages search engines already reach.
         context["is_filtered"] = any(key != "page" for key in self.request.GET)
         return context

@@ -5,7 +5,7 @@ from bs4 import BeautifulSoup
 from django.utils import timezone
 
 from articles.models import Article
-from articles.search import fold, highlight, search, search_terms
+from articles.search import excerpt, fold, highlight, search, search_terms
 
 from .factories import make_article
 
@@ -132,3 +132,25 @@ def test_search_defaults_to_relevance_and_can_be_sorted_by_date(client):
     assert titles(client.get("/articles/?q=ble&ordering=recent")) == [new.title, old.title]
     selected = soup(client.get("/articles/?q=ble")).select_one("#id_ordering option[selected]")
     assert selected.get_text() == "Pertinence"
+
+
+def test_a_story_found_by_its_body_shows_the_passage(client):
+    make_article(
+        title="Le rail",
+        standfirst="Un chapô sans le mot.",
+        body="Début. " * 40 + "Les wagons de **blé** partent vers la Chine. " + "Fin. " * 40,
+    )
+    make_article(title="Le blé", standfirst="Titre trouvé.", body="Du blé, encore.")
+    cards = soup(client.get("/articles/", {"q": "ble"})).select(".results .card")
+    assert not cards[0].select(".card__excerpt")
+    passage = cards[1].select_one(".card__excerpt")
+    assert passage.select_one("mark").get_text() == "blé"
+    text = passage.get_text()
+    assert text.startswith("… ") and text.endswith(" …")
+    assert "Les wagons de blé partent vers la Chine." in text
+    assert len(text) < 240
+
+
+def test_excerpt_is_escaped_and_empty_without_a_match():
+    assert str(excerpt("a <b> échange", ["echange"])) == "a &lt;b&gt; <mark>échange</mark>"
+    assert excerpt("rien ici", ["echange"]) == ""
