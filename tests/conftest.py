@@ -1,6 +1,7 @@
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 
 SEED_FILE = Path(__file__).resolve().parent.parent / "articles" / "seed" / "000_520c4fb320e979bc.txt"
 
@@ -11,8 +12,6 @@ def fast_test_settings(settings):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     # Locmem caches outlive a test: start each one with nothing cached.
-    from django.core.cache import cache
-
     cache.clear()
 
 
