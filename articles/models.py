@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -8,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from .markdown_fr import french_typography
 from .rendering import markdown_problems, render_markdown
+from .search import fold
 
 
 class Topic(models.Model):
@@ -121,6 +123,15 @@ class Article(models.Model):
         symmetrical=True,
         help_text="Les brèves rattachées à un article (le lien vaut dans les deux sens).",
     )
+    search_title = models.TextField(editable=False, blank=True, default="")
+    search_text = models.TextField(
+        editable=False,
+        blank=True,
+        default="",
+        help_text="Chapô et texte sans accents ni capitales, pour la recherche.",
+    )
+    # Filled by a database trigger on PostgreSQL only (see articles/search.py).
+    search_document = SearchVectorField(null=True, editable=False)
     wire_ref = models.CharField(
         "référence de dépêche",
         max_length=64,
@@ -157,8 +168,10 @@ class Article(models.Model):
     )
 
     objects = ArticleQuerySet.as_manager()
+    # Derived columns are rebuilt on save: a revision keeps what editors wrote.
     history = HistoricalRecords(
-        excluded_fields=["body_html"], verbose_name="version d’article"
+        excluded_fields=["body_html", "search_title", "search_text", "search_document"],
+        verbose_name="version d’article",
     )
 
     class Meta:
@@ -180,11 +193,15 @@ class Article(models.Model):
         if not self.slug:
             self.slug = slugify(self.title)[:255]
         self.body_html = render_markdown(self.body)
+        self.search_title = fold(self.title)
+        self.search_text = fold(f"{self.standfirst}\n{self.body}")
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             extra = {"version", "updated_at"}
             if "body" in update_fields:
                 extra |= {"body_html", "title", "standfirst"}
+            if {"title", "standfirst", "body"} & {*update_fields}:
+                extra |= {"search_title", "search_text"}
             kwargs["update_fields"] = {*update_fields, *extra}
         before = None
         if not self._state.adding:

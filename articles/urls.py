@@ -16,8 +16,10 @@ def feed_paths(route, feed_class, name):
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("articles/", views.ArticleListView.as_view(), name="list"),
     path("articles/<slug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
     path("apercu/<str:token>/", views.ArticlePreviewView.as_view(), name="preview"),
+    path("themes/", views.TopicIndexView.as_view(), name="topics"),
     path("themes/<slug:slug>/", views.TopicDetailView.as_view(), name="topic"),
     *feed_paths("flux/", feeds.LatestStoriesFeed, "feed"),
     *feed_paths("flux/articles/", feeds.LatestArticlesFeed, "articles_feed"),

@@ -1,4 +1,7 @@
 from datetime import timedelta
+from html import unescape
+from itertools import groupby
+from urllib.parse import urlencode
 
 from django.core import signing
 from django.db.models import Exists, OuterRef, Prefetch
@@ -6,10 +9,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.html import strip_tags
 from django.views.generic import DetailView, ListView, TemplateView
 
 from .conditional import conditional_response
+from .filters import ArticleFilter, TopicArticleFilter, in_use
 from .models import Article, Correction, Topic
+from .search import excerpt, fold, mentions
 from .seo import story_metadata
 
 CARD_FIELDS = ("title", "slug", "kind", "standfirst", "published_at", "dateline")
@@ -145,16 +151,89 @@ class ArticlePreviewView(ArticleDetailView):
         return response
 
 
-class TopicDetailView(ListView):
-    """The published stories of one topic, newest first."""
+def without_empty_values(query):
+    """``query`` re-encoded without its empty parameters, or None if it has none."""
+    pairs = [(key, value) for key, values in query.lists() for value in values]
+    kept = [(key, value) for key, value in pairs if value.strip()]
+    return None if len(kept) == len(pairs) else urlencode(kept)
 
-    template_name = "articles/topic_detail.html"
+
+class ArticleListView(ListView):
+    """Published stories, filtered by the reader: facets, kind, dates, words."""
+
+    template_name = "articles/article_list.html"
     context_object_name = "stories"
     paginate_by = 20
+    filterset_class = ArticleFilter
+
+    def get(self, request, *args, **kwargs):
+        # One bookmarkable address per result: an empty form field (GET forms
+        # send every field) is dropped by a redirect rather than kept in links.
+        cleaned = without_empty_values(request.GET)
+        if cleaned is not None:
+            return redirect(f"{request.path}?{cleaned}" if cleaned else request.path)
+        return super().get(request, *args, **kwargs)
+
+    def get_base_queryset(self):
+        return Article.objects.published()
 
     def get_queryset(self):
+        self.filterset = self.filterset_class(
+            self.request.GET or None,
+            queryset=self.get_base_queryset(),
+            request=self.request,
+        )
+        if self.filterset.unknown_slugs():
+            raise Http404("Un des choix ne nomme rien qui existe.")
+        stories = cards(self.filterset.qs)
+        if self.filterset.terms:
+            stories = stories.only(*CARD_FIELDS, "body_html")  # for excerpts
+        return stories
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(filterset=self.filterset, **kwargs)
+        page = context["page_obj"]
+        context["page_range"] = page.paginator.get_elided_page_range(
+            page.number, on_each_side=2, on_ends=1
+        )
+        context["search_terms"] = terms = self.filterset.terms
+        for story in context["stories"] if terms else []:
+            # A story found by its body shows the passage that matched.
+            if not mentions(f"{story.title} {story.standfirst}", terms):
+                body = unescape(strip_tags(story.body_html))
+                story.search_excerpt = excerpt(" ".join(body.split()), terms)
+        # Filtered views repeat the pages search engines already reach.
+        context["is_filtered"] = any(key != "page" for key in self.request.GET)
+        return context
+
+
+class TopicDetailView(ArticleListView):
+    """The listing narrowed to one topic, under its name and description."""
+
+    template_name = "articles/topic_detail.html"
+    filterset_class = TopicArticleFilter
+
+    def get_base_queryset(self):
         self.topic = get_object_or_404(Topic, slug=self.kwargs["slug"])
-        return cards(Article.objects.published().filter(topics=self.topic))
+        return super().get_base_queryset().filter(topics=self.topic)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(topic=self.topic, **kwargs)
+
+
+def initial(name):
+    """The index letter of a name: « É » files under E, a digit under « 0-9 »."""
+    letter = fold(name)[:1].upper()
+    return letter if "A" <= letter <= "Z" else "0-9" if letter.isdigit() else "#"
+
+
+class TopicIndexView(TemplateView):
+    """« L’info de A à Z »: the topics with published stories, by initial."""
+
+    template_name = "articles/topic_index.html"
+
+    def get_context_data(self, **kwargs):
+        topics = sorted(in_use("topics"), key=lambda topic: initial(topic.name))
+        by_letter = groupby(topics, key=lambda topic: initial(topic.name))
+        letters = [(letter, list(group)) for letter, group in by_letter]
+        return super().get_context_data(letters=letters, **kwargs)

@@ -1,4 +1,5 @@
-"""Template tags for reader pages: French dates with their UTC offset, JSON-LD."""
+"""Template tags for reader pages: French dates with their UTC offset, JSON-LD,
+search highlights."""
 import json
 
 from django import template
@@ -9,7 +10,10 @@ from django.utils.safestring import mark_safe
 
 from articles.seo import iso
 
+from articles.search import highlight
+
 register = template.Library()
+register.filter("highlight", highlight)
 
 
 def french_date(value, with_time=True):

@@ -1,0 +1,311 @@
+from datetime import datetime, timedelta
+
+import pytest
+from bs4 import BeautifulSoup
+from django.core.cache import cache
+from django.urls import resolve, reverse
+from django.utils import timezone
+
+from articles.models import Kind, Status
+
+from .factories import make_article, make_brief, make_stories, make_topic
+
+pytestmark = pytest.mark.django_db
+
+
+def soup(response):
+    return BeautifulSoup(response.content, "html.parser")
+
+
+def titles(response):
+    return [a.get_text() for a in soup(response).select(".results .card__title a")]
+
+
+def form_errors(response):
+    return " ".join(e.get_text(" ", strip=True) for e in soup(response).select(".filters__errors"))
+
+
+def paris(day, hour=12):
+    return timezone.make_aware(datetime.combine(day, datetime.min.time()).replace(hour=hour))
+
+
+@pytest.mark.parametrize(
+    "name, kwargs, path",
+    [("articles:list", {}, "/articles/"), ("articles:topics", {}, "/themes/")],
+)
+def test_listing_urls_round_trip(name, kwargs, path):
+    assert reverse(name, kwargs=kwargs) == path
+    assert resolve(path).view_name == name
+
+
+def test_listing_shows_published_stories_newest_first_with_count(client):
+    old = make_article(title="Ancien", published_at=timezone.now() - timedelta(days=3))
+    new = make_brief(title="Récent")
+    response = client.get("/articles/")
+    assert response.status_code == 200
+    assert titles(response) == [new.title, old.title]
+    assert soup(response).select_one(".results__count").get_text(strip=True) == "2 articles"
+
+
+def test_unpublished_stories_never_reach_listings_search_or_index(client):
+    topic = make_topic(name="Commerce", slug="commerce")
+    secret = make_topic(name="Démission secrète", slug="demission")
+    make_article(title="Visible commerce", topics=[topic])
+    hidden = [
+        make_article(title="Brouillon commerce", status=Status.DRAFT, topics=[topic, secret]),
+        make_article(title="Relecture commerce", status=Status.REVIEW, topics=[topic, secret]),
+        make_brief(
+            title="Programmée commerce",
+            topics=[topic, secret],
+            published_at=timezone.now() + timedelta(hours=2),
+        ),
+    ]
+    urls = [
+        "/articles/",
+        "/articles/?q=commerce",
+        "/articles/?topic=commerce",
+        "/articles/?kind=brief",
+        "/themes/commerce/",
+        "/themes/commerce/?q=commerce",
+        "/themes/",
+    ]
+    for url in urls:
+        html = client.get(url).content.decode()
+        for story in hidden:
+            assert story.title not in html, url
+            assert story.get_absolute_url() not in html, url
+    assert "Démission secrète" not in client.get("/articles/").content.decode()
+    assert "Démission secrète" not in client.get("/themes/").content.decode()
+    assert "Commerce (1)" in client.get("/articles/").content.decode()
+
+
+def test_filter_by_one_topic(client):
+    china, trade = make_topic(name="Chine", slug="chine"), make_topic(slug="commerce")
+    inside = make_article(title="En Chine", topics=[china])
+    make_article(title="Ailleurs", topics=[trade])
+    assert titles(client.get("/articles/?topic=chine")) == [inside.title]
+
+
+def test_filter_by_several_topics_lists_each_story_once(client):
+    china, trade, rail = (make_topic(slug=s) for s in ("chine", "commerce", "rail"))
+    both = make_article(title="Les deux", topics=[china, trade])
+    one = make_article(title="Un seul", topics=[trade], published_at=timezone.now() - timedelta(days=1))
+    make_article(title="Autre", topics=[rail])
+    response = client.get("/articles/?topic=chine&topic=commerce")
+    assert titles(response) == [both.title, one.title]
+    checked = [box["value"] for box in soup(response).select("input[name=topic][checked]")]
+    assert sorted(checked) == ["chine", "commerce"]
+
+
+def test_filter_by_kind(client):
+    article, brief = make_article(title="Long"), make_brief(title="Court")
+    assert titles(client.get("/articles/?kind=brief")) == [brief.title]
+    assert titles(client.get("/articles/?kind=article")) == [article.title]
+
+
+def test_filter_by_dates_uses_paris_days(client):
+    today = timezone.localdate()
+    day = today - timedelta(days=10)
+    make_article(title="Veille tard", published_at=paris(day - timedelta(days=1), 23))
+    first = make_article(title="Jour même tôt", published_at=paris(day, 0) + timedelta(minutes=5))
+    last = make_article(title="Jour même tard", published_at=paris(day, 23))
+    make_article(title="Lendemain", published_at=paris(day + timedelta(days=1), 0))
+    response = client.get(f"/articles/?after={day.isoformat()}&before={day.isoformat()}")
+    assert titles(response) == [last.title, first.title]
+    french = day.strftime("%d/%m/%Y")
+    assert len(titles(client.get(f"/articles/?after={french}"))) == 3
+
+
+def test_filters_combine(client):
+    china = make_topic(slug="chine")
+    match = make_brief(title="Brève échanges Chine", topics=[china])
+    make_article(title="Article échanges Chine", topics=[china])
+    make_brief(title="Brève échanges ailleurs")
+    make_brief(
+        title="Brève échanges Chine ancienne",
+        topics=[china],
+        published_at=timezone.now() - timedelta(days=30),
+    )
+    after = (timezone.localdate() - timedelta(days=2)).isoformat()
+    response = client.get(f"/articles/?q=echanges&topic=chine&kind=brief&after={after}")
+    assert titles(response) == [match.title]
+
+
+def test_ordering_oldest_first(client):
+    old = make_article(title="Ancien", published_at=timezone.now() - timedelta(days=3))
+    new = make_article(title="Récent")
+    assert titles(client.get("/articles/?ordering=ancien")) == [old.title, new.title]
+    assert titles(client.get("/articles/?ordering=recent")) == [new.title, old.title]
+
+
+def test_pagination_links_keep_the_filters(client):
+    topic = make_topic(slug="chine")
+    make_stories(45, topics=[topic])
+    make_stories(3)
+    response = client.get("/articles/?topic=chine&page=2")
+    page = soup(response)
+    assert page.select_one(".results__count").get_text(" ", strip=True) == "45 articles, page 2 sur 3"
+    assert len(page.select(".results .card")) == 20
+    links = {a.get_text(" ", strip=True): a["href"] for a in page.select(".pagination a")}
+    assert links["Page 3"] == "?topic=chine&page=3"
+    assert links["Page 1"] == "?topic=chine&page=1"
+    assert page.select_one(".pagination a[rel=next]")["href"] == "?topic=chine&page=3"
+    assert page.select_one(".pagination [aria-current=page]").get_text(" ", strip=True) == "Page 2"
+
+
+def test_empty_parameters_redirect_to_the_clean_address(client):
+    response = client.get("/articles/?q=&topic=chine&kind=&after=&before=&ordering=")
+    assert response.status_code == 302
+    assert response["Location"] == "/articles/?topic=chine"
+    response = client.get("/themes/chine/?q=+&kind=")
+    assert response["Location"] == "/themes/chine/"
+
+
+def test_empty_state_says_nothing_matches_and_offers_a_reset(client):
+    make_article(title="Seul")
+    response = client.get("/articles/?kind=brief")
+    assert response.status_code == 200
+    empty = soup(response).select_one(".results .empty")
+    assert "Aucun article publié ne correspond" in empty.get_text()
+    assert empty.select_one("a")["href"] == "/articles/"
+
+
+def test_form_lists_only_topics_in_use_with_counts_in_french_order(client):
+    make_topic(name="Vide", slug="vide")
+    economy, china = make_topic(name="Économie", slug="economie"), make_topic(name="Chine", slug="chine")
+    zone = make_topic(name="Zone euro", slug="zone-euro")
+    make_article(topics=[economy, china])
+    make_brief(topics=[economy, zone])
+    make_article(topics=[make_topic(name="Brouillons", slug="brouillons")], status=Status.DRAFT)
+    labels = [
+        label.get_text(strip=True)
+        for label in soup(client.get("/articles/")).select(".filters__field--topic label")
+    ]
+    assert labels == ["Chine (1)", "Économie (2)", "Zone euro (1)"]
+
+
+def test_unknown_topic_is_404(client):
+    make_topic(slug="chine")
+    assert client.get("/articles/?topic=atlantide").status_code == 404
+    assert client.get("/articles/?topic=chine&topic=atlantide").status_code == 404
+    assert client.get("/themes/atlantide/").status_code == 404
+
+
+def test_topic_without_published_story_gives_a_message(client):
+    make_topic(name="Vide", slug="vide")
+    make_article(title="Autre")
+    response = client.get("/articles/?topic=vide")
+    assert response.status_code == 200
+    assert "Rien n’est publié sous « vide »" in form_errors(response)
+
+
+def test_dates_in_the_wrong_order_give_a_message_and_are_ignored(client):
+    make_article(title="Seul")
+    response = client.get("/articles/?after=2025-06-01&before=2025-01-01")
+    assert response.status_code == 200
+    assert "La date de début doit précéder la date de fin." in form_errors(response)
+    assert titles(response) == ["Seul"]
+
+
+@pytest.mark.parametrize("value", ["2025-02-30", "2025-13-01", "hier", "0001-01-01", "31/12/9999"])
+def test_impossible_dates_give_a_message(client, value):
+    make_article(title="Seul")
+    response = client.get("/articles/", {"after": value})
+    assert response.status_code == 200
+    assert form_errors(response)
+    assert titles(response) == ["Seul"]
+
+
+def test_unknown_kind_and_ordering_give_a_message(client):
+    response = client.get("/articles/?kind=edito&ordering=hasard")
+    assert response.status_code == 200
+    errors = form_errors(response)
+    assert "edito" in errors and "hasard" in errors
+
+
+@pytest.mark.parametrize("page", ["abc", "0", "-1", "99999", "1.5", "9" * 5000])
+def test_pages_that_do_not_exist_are_404(client, page):
+    make_article()
+    assert client.get("/articles/", {"page": page}).status_code == 404
+
+
+def test_topic_page_is_the_listing_narrowed_to_the_topic(client):
+    topic = make_topic(name="Chine", slug="chine", description="Tout sur la <Chine>.")
+    brief = make_brief(title="Brève Chine", topics=[topic])
+    make_article(title="Article Chine", topics=[topic])
+    make_brief(title="Brève ailleurs")
+    response = client.get("/themes/chine/?kind=brief")
+    page = soup(response)
+    assert page.select_one("h1").get_text() == "Chine"
+    assert page.select_one(".page-header__lead").get_text() == "Tout sur la <Chine>."
+    assert "&lt;Chine&gt;" in response.content.decode()
+    assert titles(response) == [brief.title]
+    assert page.select_one("form.filters")["action"] == "/themes/chine/"
+    assert not page.select("input[name=topic]")
+    assert page.select_one(".page-header__kicker a")["href"] == "/themes/"
+
+
+def test_every_page_links_to_the_index_and_the_listing(client):
+    story = make_article(topics=[make_topic(slug="chine")])
+    for url in ["/", "/articles/", story.get_absolute_url(), "/themes/", "/themes/chine/"]:
+        page = soup(client.get(url))
+        assert page.select_one("footer a[href='/themes/']").get_text() == "L’info de A à Z"
+        assert page.select_one("nav.topnav a[href='/themes/']")
+        assert page.select_one("form[role=search]")["action"] == "/articles/"
+
+
+@pytest.mark.parametrize(
+    "url, queries",
+    [
+        # nav topics, facet choices, count, page of stories, their topics
+        ("/articles/", 5),
+        ("/articles/?kind=article&ordering=ancien&after=2000-01-01", 5),
+        ("/articles/?q=echanges", 5),
+        ("/articles/?topic=chine&q=ECHANGES", 5),
+        # the topic, nav topics, count, page of stories, their topics
+        ("/themes/chine/", 5),
+        ("/themes/chine/?q=echanges&kind=article", 5),
+        # nav topics, topics with counts
+        ("/themes/", 2),
+    ],
+)
+def test_query_count_is_the_same_for_5_and_500_stories(
+    client, django_assert_num_queries, url, queries
+):
+    topic = make_topic(slug="chine")
+    for count in (5, 495):
+        make_stories(count, topics=[topic, make_topic()], standfirst="Les échanges.")
+        cache.clear()  # the topic counts, kept for a minute, are counted again
+        with django_assert_num_queries(queries):
+            response = client.get(url)
+        assert response.status_code == 200
+        assert soup(response).select(".card") or url == "/themes/"
+
+
+def test_topic_counts_are_kept_for_a_minute(client, django_assert_num_queries):
+    topic = make_topic(name="Chine", slug="chine")
+    make_article(topics=[topic])
+    client.get("/articles/")
+    make_article(topics=[topic])
+    with django_assert_num_queries(4):
+        response = client.get("/articles/")
+    assert "Chine (1)" in response.content.decode()
+    assert soup(response).select_one(".results__count").get_text(strip=True) == "2 articles"
+    cache.clear()
+    assert "Chine (2)" in client.get("/articles/").content.decode()
+
+
+def test_form_without_topics_in_use_says_so(client):
+    make_article()
+    fieldset = soup(client.get("/articles/")).select_one(".filters__field--topic")
+    assert fieldset.select_one(".filters__none").get_text() == "Rien de publié pour l’instant."
+    assert not fieldset.select("input")
+
+
+def test_filtered_views_are_not_indexed_but_pages_are(client):
+    make_stories(25, topics=[make_topic(slug="chine")])
+    robots = "meta[name=robots][content='noindex, follow']"
+    for url in ["/articles/", "/articles/?page=2", "/themes/chine/?page=2"]:
+        assert not soup(client.get(url)).select(robots), url
+    for url in ["/articles/?kind=article", "/themes/chine/?q=article&page=2"]:
+        assert soup(client.get(url)).select(robots), url
