@@ -7,12 +7,14 @@ Each feed class serves both formats: the URLconf instantiates it with the
 generator (``TopicFeed(RSS)``, ``TopicFeed(ATOM)``).
 """
 
+from dataclasses import dataclass
 from datetime import UTC
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import BadRequest, ObjectDoesNotExist
+from django.db import models
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -20,10 +22,12 @@ from django.utils import feedgenerator
 from django.utils.html import escape
 
 from .conditional import conditional_response
+from .filters import ArticleFilter, TopicArticleFilter, day_start, filter_query
 from .markdown_fr import french_typography
-from .models import Article, Topic
+from .models import Article, Kind, Topic
 from .rendering import sanitize_html
 from .seo import absolute_url, paris_time, story_picture
+from .templatetags.gazette import french_date
 
 CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 DCTERMS_NS = "http://purl.org/dc/terms/"
@@ -184,18 +188,117 @@ class LatestBriefsFeed(StoryFeed):
         return Article.objects.published().briefs()
 
 
-class TopicFeed(StoryFeed):
-    def get_object(self, request, slug):
-        return get_object_or_404(Topic, slug=slug)
+class ListingFeed(StoryFeed):
+    """A filtered listing as a feed: the listing's FilterSet on the same query.
+
+    ``/articles/rss/?topic=chine&kind=brief`` follows exactly the stories that
+    ``/articles/?topic=chine&kind=brief`` lists. Subclasses narrow the listing
+    to a subject (a topic, a country) named by the address.
+    """
+
+    filterset_class = ArticleFilter
+    list_url_name = "articles:list"
+
+    def get_object(self, request, **kwargs):
+        subject = self.get_subject(**kwargs)
+        stories = self.subject_stories(subject)
+        query = filter_query(request)
+        if not query:
+            # No filter: no FilterSet, whose choices cost a query each.
+            return Selection(subject=subject, stories=stories, label="", query="")
+        filterset = self.filterset_class(request.GET, queryset=stories, request=request)
+        if filterset.unknown_slugs():
+            raise Http404("Un des choix ne nomme rien qui existe.")
+        if not filterset.is_valid():
+            raise BadRequest(f"Filtres invalides : {selection_errors(filterset)}")
+        return Selection(
+            subject=subject,
+            stories=filterset.qs,
+            label=selection_label(filterset),
+            query=query,
+        )
+
+    def get_subject(self, **kwargs):
+        return None
+
+    def subject_stories(self, subject):
+        return Article.objects.published()
 
     def stories(self, obj):
-        return Article.objects.published().filter(topics=obj)
+        return obj.stories
+
+    def subject_title(self, subject):
+        return "tous les articles et brèves"
 
     def title(self, obj):
-        return f"{settings.SITE_NAME} : {obj.name}"
+        name = self.subject_title(obj.subject)
+        return f"{settings.SITE_NAME} : {name}{f' — {obj.label}' if obj.label else ''}"
 
     def description(self, obj):
-        return obj.description or f"Les derniers articles sur le thème {obj.name}."
+        return f"{self.title(obj)} : les derniers articles publiés correspondants."
+
+    def subject_link(self, subject):
+        return reverse(self.list_url_name)
 
     def link(self, obj):
-        return absolute_url(obj.get_absolute_url())
+        url = self.subject_link(obj.subject)
+        return absolute_url(f"{url}?{obj.query}" if obj.query else url)
+
+
+class TopicFeed(ListingFeed):
+    filterset_class = TopicArticleFilter
+
+    def get_subject(self, slug):
+        return get_object_or_404(Topic, slug=slug)
+
+    def subject_stories(self, subject):
+        return Article.objects.published().filter(topics=subject)
+
+    def subject_title(self, subject):
+        return subject.name
+
+    def description(self, obj):
+        if obj.query:
+            return super().description(obj)
+        topic = obj.subject
+        return topic.description or f"Les derniers articles sur le thème {topic.name}."
+
+    def subject_link(self, subject):
+        return subject.get_absolute_url()
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What a listing feed follows: its subject, its stories, its filters (in
+    words and as a query string)."""
+
+    subject: object
+    stories: models.QuerySet
+    label: str
+    query: str
+
+
+def selection_errors(filterset):
+    return " ; ".join(
+        f"{filterset.form.fields[name].label} : {' '.join(errors)}"
+        if name in filterset.form.fields
+        else " ".join(errors)
+        for name, errors in filterset.errors.items()
+    )
+
+
+def selection_label(filterset):
+    """The active filters in words: « brèves, « échanges », depuis le 1er août 2025 »."""
+    data = filterset.form.cleaned_data
+    parts = []
+    for name, facet in filterset.facets().items():
+        parts.extend(facet.names[slug] for slug in data.get(name) or ())
+    if data.get("kind"):
+        parts.append(dict(Kind.choices)[data["kind"]].lower() + "s")
+    if data.get("q"):
+        parts.append(f"« {data['q']} »")
+    if data.get("after"):
+        parts.append(f"depuis le {french_date(day_start(data['after']), with_time=False)}")
+    if data.get("before"):
+        parts.append(f"jusqu’au {french_date(day_start(data['before']), with_time=False)}")
+    return ", ".join(parts)

@@ -71,9 +71,10 @@ class FacetFilter(django_filters.MultipleChoiceFilter):
         super().__init__(field_name=relation, **kwargs)
 
     def load_choices(self):
+        items = in_use(self.field_name)
+        self.names = {item.slug: item.name for item in items}
         self.extra["choices"] = [
-            (item.slug, f"{item.name} ({item.story_count})")
-            for item in in_use(self.field_name)
+            (item.slug, f"{item.name} ({item.story_count})") for item in items
         ]
 
     def unknown_slugs(self, slugs):
@@ -92,6 +93,13 @@ class FacetFilter(django_filters.MultipleChoiceFilter):
         # without a DISTINCT over the whole result.
         linked = Article.objects.filter(**{f"{self.field_name}__slug__in": value})
         return qs.filter(pk__in=linked.values("pk"))
+
+
+def filter_query(request):
+    """The filters of a request as a query string, without the page number."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
 
 
 def day_start(day):
@@ -136,6 +144,7 @@ class ArticleFilter(django_filters.FilterSet):
         label="Mots cherchés", max_length=200, method="filter_search"
     )
     topic = FacetFilter("topics", label="Thèmes")
+    country = FacetFilter("countries", label="Pays")
     kind = django_filters.ChoiceFilter(
         label="Type", choices=Kind.choices, empty_label="Articles et brèves"
     )

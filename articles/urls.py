@@ -25,4 +25,5 @@ urlpatterns = [
     *feed_paths("flux/articles/", feeds.LatestArticlesFeed, "articles_feed"),
     *feed_paths("flux/breves/", feeds.LatestBriefsFeed, "briefs_feed"),
     *feed_paths("themes/<slug:slug>/", feeds.TopicFeed, "topic_feed"),
+    *feed_paths("articles/flux/", feeds.ListingFeed, "list_feed"),
 ]

@@ -13,7 +13,7 @@ from django.utils.html import strip_tags
 from django.views.generic import DetailView, ListView, TemplateView
 
 from .conditional import conditional_response
-from .filters import ArticleFilter, TopicArticleFilter, in_use
+from .filters import ArticleFilter, TopicArticleFilter, filter_query, in_use
 from .models import Article, Correction, Topic
 from .search import excerpt, fold, mentions
 from .seo import story_metadata
@@ -204,7 +204,17 @@ class ArticleListView(ListView):
                 story.search_excerpt = excerpt(" ".join(body.split()), terms)
         # Filtered views repeat the pages search engines already reach.
         context["is_filtered"] = any(key != "page" for key in self.request.GET)
+        # The feeds of exactly this selection: the same filters, as a query.
+        query = filter_query(self.request)
+        context["feed_urls"] = [
+            (fmt, f"{url}?{query}" if query else url)
+            for fmt, url in zip(("RSS", "Atom"), self.feed_urls())
+        ]
         return context
+
+    def feed_urls(self):
+        """The RSS and Atom addresses of this listing's feed, before filters."""
+        return reverse("articles:list_feed_rss"), reverse("articles:list_feed_atom")
 
 
 class TopicDetailView(ArticleListView):
@@ -219,6 +229,13 @@ class TopicDetailView(ArticleListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(topic=self.topic, **kwargs)
+
+    def feed_urls(self):
+        slug = self.topic.slug
+        return (
+            reverse("articles:topic_feed_rss", args=[slug]),
+            reverse("articles:topic_feed_atom", args=[slug]),
+        )
 
 
 def initial(name):

@@ -29,7 +29,7 @@ urlpatterns = [
         ),
         name="robots",
     ),
-    path("chiffres/", include("trade.urls")),
+    path("", include("trade.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("", include("articles.urls")),
 ]

@@ -10,12 +10,16 @@ SEED_FILE = Path(__file__).resolve().parent.parent / "articles" / "seed" / "000_
 def fast_test_settings(settings, worker_id, tmp_path_factory):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     if settings.REDIS_URL:
-        # The suite on Redis (CI): one database per xdist worker, so that
-        # clearing it between tests leaves the other workers' keys alone.
+        # The suite on Redis (CI): two databases per xdist worker, so that
+        # clearing them between tests leaves the other workers' keys alone,
+        # and a test clearing the pages keeps the content state, as locmem does.
         worker = 0 if worker_id == "master" else int(worker_id.removeprefix("gw"))
-        location = f"{settings.REDIS_URL.rsplit('/', 1)[0]}/{1 + worker % 15}"
-        redis = {**settings.CACHES["default"], "LOCATION": location}
-        settings.CACHES = {"default": redis, "content-state": redis}
+        base = settings.REDIS_URL.rsplit("/", 1)[0]
+        pages, state = 1 + 2 * (worker % 7), 2 + 2 * (worker % 7)
+        settings.CACHES = {
+            "default": {**settings.CACHES["default"], "LOCATION": f"{base}/{pages}"},
+            "content-state": {**settings.CACHES["default"], "LOCATION": f"{base}/{state}"},
+        }
     else:
         settings.CACHES = {
             "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},

@@ -5,12 +5,24 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from .factories import make_article, make_brief, make_topic
+from .factories import make_article, make_brief, make_country, make_topic
 
 pytestmark = pytest.mark.django_db
 
-PUBLIC_PATHS = ["/", "/articles/", "/articles/{story}/", "/themes/", "/themes/{topic}/"]
-PARAMETERS = ["q", "topic", "kind", "after", "before", "ordering", "page"]
+PUBLIC_PATHS = [
+    "/",
+    "/articles/",
+    "/articles/{story}/",
+    "/themes/",
+    "/themes/{topic}/",
+    "/pays/{country}/",
+    "/articles/flux/rss/",
+    "/themes/{topic}/atom/",
+    "/pays/{country}/rss/",
+    "/flux/rss/",
+    "/chiffres/",
+]
+PARAMETERS = ["q", "topic", "country", "kind", "after", "before", "ordering", "page"]
 ACCEPTABLE = {200, 301, 302, 400, 404}
 HYPOTHESIS = settings(
     max_examples=50,
@@ -23,7 +35,9 @@ values = st.one_of(
     st.text(max_size=3000),
     st.dates().map(lambda day: day.isoformat()),
     st.integers().map(str),
-    st.sampled_from(["chine", "atlantide", "brief", "article", "ancien", "last", "0", ""]),
+    st.sampled_from(
+        ["chine", "kazakhstan", "atlantide", "brief", "article", "ancien", "last", "0", ""]
+    ),
 )
 pairs = st.lists(
     st.tuples(st.one_of(st.sampled_from(PARAMETERS), st.text(max_size=20)), values),
@@ -36,8 +50,13 @@ raw_queries = st.binary(max_size=300).map(lambda raw: quote_from_bytes(raw, safe
 def paths(db):
     topic = make_topic(name="Chine", slug="chine")
     story = make_article(title="Échanges commerciaux", topics=[topic])
-    make_brief(title="Brève", topics=[topic], related=[story])
-    return [path.format(story=story.slug, topic=topic.slug) for path in PUBLIC_PATHS]
+    brief = make_brief(title="Brève", topics=[topic], related=[story])
+    country = make_country(code="KZ", name="Kazakhstan", slug="kazakhstan")
+    country.stories.add(story, brief)
+    return [
+        path.format(story=story.slug, topic=topic.slug, country=country.slug)
+        for path in PUBLIC_PATHS
+    ]
 
 
 def encode(items):

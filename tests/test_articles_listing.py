@@ -257,14 +257,16 @@ def test_every_page_links_to_the_index_and_the_listing(client):
 @pytest.mark.parametrize(
     "url, queries",
     [
-        # nav topics, facet choices, count, page of stories, their topics
-        ("/articles/", 5),
-        ("/articles/?kind=article&ordering=ancien&after=2000-01-01", 5),
-        ("/articles/?q=echanges", 5),
-        ("/articles/?topic=chine&q=ECHANGES", 5),
-        # the topic, nav topics, count, page of stories, their topics
-        ("/themes/chine/", 5),
-        ("/themes/chine/?q=echanges&kind=article", 5),
+        # nav topics, topic and country choices, count, page of stories, their
+        # topics
+        ("/articles/", 6),
+        ("/articles/?kind=article&ordering=ancien&after=2000-01-01", 6),
+        ("/articles/?q=echanges", 6),
+        ("/articles/?topic=chine&q=ECHANGES", 6),
+        # the topic, nav topics, country choices, count, page of stories, their
+        # topics
+        ("/themes/chine/", 6),
+        ("/themes/chine/?q=echanges&kind=article", 6),
         # nav topics, topics with counts
         ("/themes/", 2),
     ],

@@ -47,6 +47,9 @@ class Country(models.Model):
     def clean(self):
         self.code = (self.code or "").upper()
 
+    def get_absolute_url(self):
+        return reverse("trade:country", kwargs={"slug": self.slug})
+
 
 class Pair(models.Model):
     """Two countries whose trade gets a page; figures between them in either order."""

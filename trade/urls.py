@@ -1,22 +1,26 @@
 from django.urls import path
 
-from . import views
+from articles.urls import feed_paths
+
+from . import feeds, views
 
 app_name = "trade"
 
 urlpatterns = [
-    path("", views.index, name="index"),
-    path("donnees.csv", views.download, {"fmt": "csv"}, name="download-csv"),
-    path("donnees.json", views.download, {"fmt": "json"}, name="download-json"),
-    path("<slug:slug>/", views.pair_detail, name="pair"),
+    path("pays/<slug:slug>/", views.CountryDetailView.as_view(), name="country"),
+    *feed_paths("pays/<slug:slug>/", feeds.CountryFeed, "country_feed"),
+    path("chiffres/", views.index, name="index"),
+    path("chiffres/donnees.csv", views.download, {"fmt": "csv"}, name="download-csv"),
+    path("chiffres/donnees.json", views.download, {"fmt": "json"}, name="download-json"),
+    path("chiffres/<slug:slug>/", views.pair_detail, name="pair"),
     path(
-        "<slug:slug>/donnees.csv",
+        "chiffres/<slug:slug>/donnees.csv",
         views.download,
         {"fmt": "csv"},
         name="pair-download-csv",
     ),
     path(
-        "<slug:slug>/donnees.json",
+        "chiffres/<slug:slug>/donnees.json",
         views.download,
         {"fmt": "json"},
         name="pair-download-json",

@@ -5,11 +5,12 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
+from articles.filters import ArticleFilter
 from articles.models import Article
-from articles.views import cards
+from articles.views import ArticleListView, cards
 
 from . import charts, derived, exports
-from .models import Figure, Pair, Unit
+from .models import Country, Figure, Pair, Unit
 
 
 def published_pairs():
@@ -150,3 +151,35 @@ def _dataset_json_ld(request, pair, figures) -> str:
         data["temporalCoverage"] = f"{first.isoformat()}/{last.isoformat()}"
     # Escape "<" so that no value can close the <script> element.
     return json.dumps(data, ensure_ascii=False).replace("<", "\\u003c")
+
+
+class CountryArticleFilter(ArticleFilter):
+    """The filters of a country page: the country is fixed by the address."""
+
+    country = None
+
+
+class CountryDetailView(ArticleListView):
+    """The listing narrowed to the stories about one country, with its figures."""
+
+    template_name = "trade/country_detail.html"
+    filterset_class = CountryArticleFilter
+
+    def get_base_queryset(self):
+        self.country = get_object_or_404(Country, slug=self.kwargs["slug"])
+        return super().get_base_queryset().filter(countries=self.country)
+
+    def get_context_data(self, **kwargs):
+        pairs = [
+            pair
+            for pair in published_pairs()
+            if self.country.pk in (pair.first_id, pair.second_id)
+        ]
+        return super().get_context_data(country=self.country, pairs=pairs, **kwargs)
+
+    def feed_urls(self):
+        slug = self.country.slug
+        return (
+            reverse("trade:country_feed_rss", args=[slug]),
+            reverse("trade:country_feed_atom", args=[slug]),
+        )
