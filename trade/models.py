@@ -14,6 +14,7 @@ from django.db.models.functions import Concat
 from django.urls import reverse
 
 from articles.models import Article
+from articles.rendering import render_markdown
 
 from . import formatting
 from .markdown import TOKEN_RE
@@ -364,9 +365,11 @@ class Figure(models.Model):
 
     def _render_citing_stories(self):
         # Stories embed the figure's words in their rendered body: re-render them
-        # so the sentence never disagrees with the record.
+        # so the sentence never disagrees with the record. Only those whose
+        # words change are saved, so reloading the seed leaves them untouched.
         for story in stories_citing(self.slug):
-            story.save(update_fields=["body"])
+            if render_markdown(story.body) != story.body_html:
+                story.save(update_fields=["body"])
 
     def forms(self):
         """The forms a token may write this figure in ("" being the usual one)."""
