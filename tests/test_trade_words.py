@@ -16,6 +16,7 @@ from trade.services import figure_words_link, trade_seed_load
 pytestmark = pytest.mark.django_db
 
 BRIEF = "commerce-sino-kazakh-438-milliards-de-dollars-en-2024"
+WORDS = "43,8 milliards de dollars"
 
 
 def text(html):
@@ -76,7 +77,8 @@ def test_the_sentence_follows_the_record(trade_seeded):
     change = Figure.objects.get(slug="kz-cn-2024-variation")
     change.value = "6.8"
     change.save()
-    for story in (Article.objects.get(pk=trade_seeded.pk), Article.objects.get(slug=BRIEF)):
+    for slug in (trade_seeded.slug, BRIEF):
+        story = Article.objects.get(slug=slug)
         assert "augmentation de 6,8 pour cent" in text(story.body_html)
         assert "9,2" not in text(story.body_html)
 
@@ -87,20 +89,20 @@ def test_search_finds_the_words_a_token_prints(client, trade_seeded):
 
 
 def test_only_the_recorded_words_of_attached_figures_are_replaced():
-    figure = make_figure(slug="total", value="43.8", story_words="43,8 milliards de dollars")
-    cited = make_article(body="Soit 43,8 milliards de dollars, pas 143,8 milliards de dollars.")
+    figure = make_figure(slug="total", value="43.8", story_words=WORDS)
+    cited = make_article(body=f"Soit {WORDS}, pas 1{WORDS}.")
     other = make_article(body="Ailleurs, 43,8 milliards de dollars.")
     figure.stories.add(cited)
     result = figure_words_link(figures=[figure])
     cited.refresh_from_db()
     other.refresh_from_db()
-    assert cited.body == "Soit [[chiffre:total]], pas 143,8 milliards de dollars."
+    assert cited.body == f"Soit [[chiffre:total]], pas 1{WORDS}."
     assert other.body == "Ailleurs, 43,8 milliards de dollars."
     assert (result.tokens, result.stories, result.problems) == (1, {cited.slug}, [])
 
 
 def test_words_the_record_does_not_print_are_kept_and_reported():
-    figure = make_figure(slug="arrondi", value="43.82", story_words="43,8 milliards de dollars")
+    figure = make_figure(slug="arrondi", value="43.82", story_words=WORDS)
     story = make_article(body="Soit 43,8 milliards de dollars.")
     figure.stories.add(story)
     result = figure_words_link(figures=[figure])
@@ -113,7 +115,7 @@ def test_words_the_record_does_not_print_are_kept_and_reported():
 def test_words_two_figures_of_a_story_share_are_kept_and_reported():
     story = make_article(body="Soit 43,8 milliards de dollars.")
     figures = [
-        make_figure(slug=slug, value="43.8", story_words="43,8 milliards de dollars")
+        make_figure(slug=slug, value="43.8", story_words=WORDS)
         for slug in ("douanes", "ministere")
     ]
     for figure in figures:
@@ -151,7 +153,7 @@ def test_a_figure_cited_in_a_form_cannot_be_renamed():
 def test_editors_write_figures_into_stories_from_the_admin(client):
     from articles.services import EDITORS, WRITERS
 
-    figure = make_figure(slug="total", value="43.8", story_words="43,8 milliards de dollars")
+    figure = make_figure(slug="total", value="43.8", story_words=WORDS)
     story = make_article(body="Soit 43,8 milliards de dollars.")
     figure.stories.add(story)
     url = reverse("admin:trade_figure_changelist")
@@ -166,7 +168,8 @@ def test_editors_write_figures_into_stories_from_the_admin(client):
 
 
 def test_the_key_figures_box_links_to_the_pair_page(client, trade_seeded):
-    page = BeautifulSoup(client.get(trade_seeded.get_absolute_url()).content, "html.parser")
+    response = client.get(trade_seeded.get_absolute_url())
+    page = BeautifulSoup(response.content, "html.parser")
     links = [a["href"] for a in page.select(".key-figures__more a")]
     assert links == [reverse("trade:pair", args=["kazakhstan-chine"])]
 

@@ -122,9 +122,10 @@ class FigureAdmin(admin.ModelAdmin):
     )
     def write_into_stories(self, request, queryset):
         result = figure_words_link(figures=queryset.prefetch_related("stories"))
+        count = len(result.stories)
         self.message_user(
             request,
-            f"{result.tokens} jeton(s) écrit(s) dans {len(result.stories)} article(s).",
+            f"{result.tokens} jeton(s) écrit(s) dans {count} article(s).",
             messages.SUCCESS if result.tokens else messages.INFO,
         )
         for problem in result.problems:

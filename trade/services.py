@@ -152,9 +152,10 @@ def figure_words_link(*, figures: Iterable[Figure]) -> WordsLinked:
         for figure in cited:
             words = _words(figure.story_words)
             if len(shared[words]) > 1:
+                others = ", ".join(s for s in shared[words] if s != figure.slug)
                 result.problems.append(
-                    f"« {story.title} » : « {figure.story_words} » est aussi les mots "
-                    f"de {', '.join(s for s in shared[words] if s != figure.slug)} ; "
+                    f"{figure.slug} : dans « {story.title} », ses mots "
+                    f"« {figure.story_words} » sont aussi ceux de {others} ; "
                     "écrivez le jeton à la main."
                 )
                 continue
@@ -164,8 +165,9 @@ def figure_words_link(*, figures: Iterable[Figure]) -> WordsLinked:
             )
             if form is None:
                 result.problems.append(
-                    f"{figure.slug} : l’article écrit « {figure.story_words} », le "
-                    f"chiffre donne « {figure.display()} » ; corrigez l’un ou l’autre."
+                    f"{figure.slug} : l’article écrit « {figure.story_words} », "
+                    f"le chiffre donne « {figure.display()} » ; "
+                    "corrigez l’un ou l’autre."
                 )
                 continue
             phrase = r"\s+".join(re.escape(word) for word in words.split())
