@@ -9,7 +9,13 @@ from articles.models import Article
 from articles.rendering import render_markdown
 from articles.services import SEED_WIRE, seed_load
 from articles.wire import read_wire_file
-from tests.factories import make_article, make_figure, make_indicator, make_user
+from tests.factories import (
+    make_article,
+    make_figure,
+    make_indicator,
+    make_pair,
+    make_user,
+)
 from trade.models import Figure, Unit
 from trade.services import figure_words_link, trade_seed_load
 
@@ -180,3 +186,19 @@ def test_the_key_figures_box_without_a_pair_links_to_the_index(client):
     page = BeautifulSoup(client.get(story.get_absolute_url()).content, "html.parser")
     links = [a["href"] for a in page.select(".key-figures__more a")]
     assert links == [reverse("trade:index")]
+
+
+def test_linking_the_box_to_pair_pages_costs_no_query(
+    client, django_assert_num_queries
+):
+    pair = make_pair()
+    story = make_article()
+    where = {"reporter": pair.first, "partner": pair.second}
+    for year in range(2015, 2025):
+        make_figure(stories=[story], year=year, **where)
+    # As many as for figures of no pair (test_trade_views).
+    with django_assert_num_queries(7):
+        response = client.get(story.get_absolute_url())
+    page = BeautifulSoup(response.content, "html.parser")
+    links = page.select(".key-figures__more a")
+    assert [a["href"] for a in links] == [pair.get_absolute_url()]
