@@ -2,12 +2,13 @@
 
 import pytest
 from bs4 import BeautifulSoup
+from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from articles.models import Article
 from articles.rendering import render_markdown
-from articles.services import SEED_WIRE, seed_load
+from articles.services import EDITORS, SEED_WIRE, WRITERS, seed_load
 from articles.wire import read_wire_file
 from tests.factories import (
     make_article,
@@ -157,8 +158,6 @@ def test_a_figure_cited_in_a_form_cannot_be_renamed():
 
 
 def test_editors_write_figures_into_stories_from_the_admin(client):
-    from articles.services import EDITORS, WRITERS
-
     figure = make_figure(slug="total", value="43.8", story_words=WORDS)
     story = make_article(body="Soit 43,8 milliards de dollars.")
     figure.stories.add(story)
@@ -166,6 +165,19 @@ def test_editors_write_figures_into_stories_from_the_admin(client):
     post = {"action": "write_into_stories", "_selected_action": [figure.pk]}
     client.force_login(make_user(WRITERS))
     assert client.get(url).status_code == 403
+    # Figures alone are not enough: the action rewrites stories.
+    figures_only = make_user(is_staff=True)
+    figures_only.user_permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="trade",
+            codename__in=["view_figure", "change_figure"],
+        )
+    )
+    client.force_login(figures_only)
+    assert "write_into_stories" not in client.get(url).content.decode()
+    client.post(url, post)
+    story.refresh_from_db()
+    assert story.body == "Soit 43,8 milliards de dollars."
     client.force_login(make_user(EDITORS))
     response = client.post(url, post, follow=True)
     story.refresh_from_db()
