@@ -1,9 +1,12 @@
+import html
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
@@ -194,7 +197,10 @@ class Article(models.Model):
             self.slug = slugify(self.title)[:255]
         self.body_html = render_markdown(self.body)
         self.search_title = fold(self.title)
-        self.search_text = fold(f"{self.standfirst}\n{self.body}")
+        # The words readers read: figure tokens and other extensions' output
+        # are searched as rendered, not as the Markdown that writes them.
+        text = html.unescape(strip_tags(self.body_html))
+        self.search_text = fold(f"{self.standfirst}\n{text}")
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             extra = {"version", "updated_at"}

@@ -63,4 +63,5 @@ def trade_seeded(seeded):
     from trade.services import trade_seed_load
 
     trade_seed_load()
+    seeded.refresh_from_db()  # its body now writes its figures as tokens
     return seeded

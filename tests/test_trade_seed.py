@@ -1,4 +1,5 @@
 import json
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
@@ -66,3 +67,26 @@ def test_trade_seed_without_the_stories_stops_with_a_clear_message(db):
     with pytest.raises(CommandError, match="load_seed"):
         call_command("load_trade_seed")
     assert not Figure.objects.exists()
+
+
+def test_kazakh_imports_from_china_are_loaded_with_their_quote(trade_seeded):
+    imports = {
+        f.slug: f
+        for f in Figure.objects.filter(indicator__slug__startswith="importations")
+    }
+    expected = {
+        "kz-cn-2021-importations": ("8.2", "8.2 billion USD"),
+        "kz-cn-2024-importations": ("15.3", "15.3 billion USD"),
+        "kz-cn-2025-s1-importations": ("8.3", "8.3 billion USD"),
+        "kz-cn-2025-s1-importations-variation": ("23", "23%"),
+    }
+    assert set(imports) == set(expected)
+    for slug, (value, words) in expected.items():
+        figure = imports[slug]
+        assert figure.value == Decimal(value) and words in figure.quote
+        assert (figure.reporter.code, figure.partner.code) == ("KZ", "CN")
+        assert figure.basis == Basis.KZ_NATIONAL
+        assert figure.source.url.startswith("https://en.ckhq.net/")
+    assert imports["kz-cn-2025-s1-importations"].period_label() == (
+        "premier semestre 2025"
+    )

@@ -29,19 +29,24 @@ def test_pair_page_shows_chart_table_tracker_and_sources(client, trade_seeded):
     response = client.get(PAIR_URL)
     assert response.status_code == 200
     page = soup(response)
-    svg = page.select_one("svg.chart__svg")
-    assert svg["role"] == "img" and svg.find("title") and svg.find("desc")
-    assert svg["aria-labelledby"] == "graphique-1-titre graphique-1-desc"
-    # Coordinates stay numbers whatever the locale does to decimals.
-    assert all(
-        float(c["cx"]) >= 0 and float(c["cy"]) >= 0 for c in svg.select("circle")
-    )
-    chart_text = svg.get_text(" ")
+    charts = {}
+    for number, svg in enumerate(page.select("svg.chart__svg"), start=1):
+        assert svg["role"] == "img" and svg.find("title") and svg.find("desc")
+        ids = f"graphique-{number}-titre graphique-{number}-desc"
+        assert svg["aria-labelledby"] == ids
+        # Coordinates stay numbers whatever the locale does to decimals.
+        assert all(
+            float(c["cx"]) >= 0 and float(c["cy"]) >= 0 for c in svg.select("circle")
+        )
+        # One chart per indicator: trade, and Kazakh imports from China.
+        indicator = svg.find("title").get_text().rsplit(", ", 1)[0]
+        charts[indicator] = svg.get_text(" ")
+    assert len(charts) == 2
     table_text = " ".join(t.get_text(" ") for t in page.select(".figures-table table"))
     for figure in Figure.objects.published():
         assert figure.display() in table_text
         if figure.is_annual() and figure.unit != "PCT":
-            assert figure.display() in chart_text
+            assert figure.display() in charts[figure.indicator.name]
     tracker = page.select_one(".tracker").get_text(" ")
     assert "80 milliards de dollars en 2030" in tracker
     assert "La source ne précise pas la base de départ." in tracker
@@ -172,7 +177,7 @@ def test_story_page_shows_its_key_figures(client, trade_seeded):
     assert "43,8 milliards de dollars" in text and "2024" in text
     assert "+9,2\u202f%" in text
     assert "21,8 milliards de dollars" in text and "premier semestre 2025" in text
-    assert "non vérifié : aucune source" in text
+    assert "non vérifié\u202f: aucune source" in text
     assert "douanes chinoises (GACS)" in text
     assert box.select_one(
         'a[href="https://qazinform.com/news/kazakhstan-xuar-trade-hit-record-22bln-in-2024-987982"]'
@@ -246,3 +251,18 @@ def test_download_columns_are_stable(client, trade_seeded):
         "value,unit,scale,value_text,nature,basis,basis_label,story_words,quote,"
         "source_publisher,source_title,source_url,source_date,note,acknowledged_notes"
     )
+
+
+def test_chart_description_says_which_value_the_line_draws(client, trade_seeded):
+    page = soup(client.get(PAIR_URL))
+    described = page.select_one("svg.chart__svg desc").get_text()
+    assert "2023\u202f: 41,02 (autres sources\u202f: 41 et 41)" in described
+    assert "2019\u202f: 14,5\u202f; 2021" in described
+
+
+def test_pair_page_writes_dates_in_french_and_labels_its_tables(client, trade_seeded):
+    page = soup(client.get(PAIR_URL))
+    dates = {t["datetime"]: t.get_text() for t in page.select(".sources time")}
+    assert dates["2024-04-01"] == "1er avril 2024"
+    for table in page.select(".figures-table table"):
+        assert page.find(id=table["aria-labelledby"]).name == "h2"

@@ -5,6 +5,7 @@ from articles.admin import ArticleAdmin
 
 from .checks import open_inconsistencies
 from .models import Acknowledgement, Country, Figure, Indicator, Pair, Source, Target
+from .services import figure_words_link
 
 
 class PeriodYearFilter(admin.SimpleListFilter):
@@ -79,6 +80,7 @@ class FigureAdmin(admin.ModelAdmin):
     autocomplete_fields = ["indicator", "reporter", "partner", "source", "stories"]
     readonly_fields = ["checks", "token"]
     inlines = [AcknowledgementInline]
+    actions = ["write_into_stories"]
     fieldsets = [
         (None, {"fields": ["slug", "token", "indicator", "reporter", "partner"]}),
         (
@@ -109,7 +111,31 @@ class FigureAdmin(admin.ModelAdmin):
 
     @admin.display(description="à écrire dans un article")
     def token(self, figure):
-        return figure.token() if figure.pk else "—"
+        if figure.pk is None:
+            return "—"
+        return " ou ".join(figure.token(form) for form in figure.forms())
+
+    @admin.action(
+        description="Écrire ces chiffres dans leurs articles, là où ils citent "
+        "les mots de l’article",
+        permissions=["write"],
+    )
+    def write_into_stories(self, request, queryset):
+        result = figure_words_link(figures=queryset.prefetch_related("stories"))
+        count = len(result.stories)
+        self.message_user(
+            request,
+            f"{result.tokens} jeton(s) écrit(s) dans {count} article(s).",
+            messages.SUCCESS if result.tokens else messages.INFO,
+        )
+        for problem in result.problems:
+            self.message_user(request, problem, messages.WARNING)
+
+    def has_write_permission(self, request):
+        # The action rewrites stories' bodies, not only figures.
+        return request.user.has_perms(
+            ["trade.change_figure", "articles.change_article"]
+        )
 
     @admin.display(description="incohérences ouvertes")
     def checks(self, figure):

@@ -29,7 +29,8 @@ class Point:
     @property
     def label(self):
         f = self.figure
-        return f"{f.period_label()} : {f.display()} ({f.get_basis_display()})"
+        colon = f"{formatting.NNBSP}:"
+        return f"{f.period_label()}{colon} {f.display()} ({f.get_basis_display()})"
 
 
 @dataclass
@@ -133,11 +134,26 @@ def _runs(points) -> list[str]:
 
 
 def _describe(groups, unit) -> str:
+    """Every value in words, year by year: the line's value first, then the
+    other sources' for that year, so a listener knows which one is drawn."""
+    colon, semicolon = f"{formatting.NNBSP}:", f"{formatting.NNBSP};"
     parts = []
     for label, line, others in groups:
-        members = sorted(line + others, key=lambda f: (f.period_start, f.value))
-        values = " ; ".join(
-            f"{f.period_label()} : {formatting.format_number(f.value)}" for f in members
-        )
-        parts.append(f"{label} — {values}")
+        years = {}
+        for figure in sorted(line, key=lambda f: f.period_start) + sorted(
+            others, key=lambda f: (f.period_start, f.value)
+        ):
+            years.setdefault(figure.period_start.year, []).append(figure.value)
+        values = []
+        for year, numbers in sorted(years.items()):
+            first, *rest = (formatting.format_number(n) for n in numbers)
+            text = f"{year}{colon} {first}"
+            if rest and line:
+                words = "autres sources" if len(rest) > 1 else "autre source"
+                # « et », not a comma, between numbers written with one.
+                text += f" ({words}{colon} {' et '.join(rest)})"
+            elif rest:
+                text += " et " + " et ".join(rest)
+            values.append(text)
+        parts.append(f"{label} — {f'{semicolon} '.join(values)}")
     return f"En {unit}. " + ". ".join(parts) + "."

@@ -1,8 +1,8 @@
 """French number, amount and period formatting: the one place that writes them.
 
-« 43,8 milliards de dollars », « +9,2 % », « premier semestre 2025 »: the
-story body, the key-figures box, the table, the chart and the downloads' labels
-all call these functions.
+« 43,8 milliards de dollars », « +9,2 % », « 9,2 pour cent », « premier
+semestre 2025 »: the story body, the key-figures box, the table, the chart and
+the downloads' labels all call these functions.
 """
 
 import calendar
@@ -61,6 +61,11 @@ def format_percent(value, places=None, signed=True) -> str:
     if signed and Decimal(value) > 0:
         text = "+" + text
     return f"{text}{NNBSP}%"
+
+
+def format_percent_words(value, places=None) -> str:
+    """« 9,2 pour cent »: a change as prose writes it after « une hausse de »."""
+    return f"{format_number(value, places)} pour cent"
 
 
 def format_value(value, unit: str, scale: int, places=None) -> str:

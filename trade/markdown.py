@@ -2,8 +2,10 @@
 
 The words come from the Figure record (« 43,8 milliards de dollars »), linked
 to its source, so the sentence cannot disagree with the table, the chart or
-the downloads. An unknown token is reported to the story's validation through
-``md.gazette_problems`` and never reaches a reader as a number.
+the downloads. A form may follow the identifier: ``[[chiffre:slug:pour-cent]]``
+writes a percentage as prose does (« 9,2 pour cent »). An unknown token or
+form is reported to the story's validation through ``md.gazette_problems`` and
+never reaches a reader as a number.
 """
 
 import xml.etree.ElementTree as etree
@@ -11,22 +13,28 @@ import xml.etree.ElementTree as etree
 from markdown import Extension
 from markdown.inlinepatterns import InlineProcessor
 
-TOKEN_RE = r"\[\[chiffre:([A-Za-z0-9_-]+)\]\]"
+TOKEN_RE = r"\[\[chiffre:([A-Za-z0-9_-]+)(?::([a-z-]+))?\]\]"
 
 
 class FigureTokenProcessor(InlineProcessor):
     def handleMatch(self, m, data):
         from .models import Figure
 
-        slug = m.group(1)
+        slug, form = m.group(1), m.group(2) or ""
         figure = Figure.objects.select_related("source").filter(slug=slug).first()
+        problem = None
         if figure is None:
+            problem = (
+                f"Chiffre inconnu : « {m.group(0)} ». Vérifiez l’identifiant "
+                "dans l’admin (Chiffres du commerce › Chiffres)."
+            )
+        elif form not in figure.forms():
+            forms = ", ".join(f"« {figure.token(f)} »" for f in figure.forms())
+            problem = f"Forme inconnue : « {m.group(0)} ». Écrivez {forms}."
+        if problem:
             problems = getattr(self.md, "gazette_problems", None)
             if problems is not None:
-                problems.append(
-                    f"Chiffre inconnu : « [[chiffre:{slug}]] ». Vérifiez l’identifiant "
-                    "dans l’admin (Chiffres du commerce › Chiffres)."
-                )
+                problems.append(problem)
             element = etree.Element("span", {"class": "chiffre chiffre--inconnu"})
             element.text = "[chiffre indisponible]"
             return element, m.start(0), m.end(0)
@@ -44,7 +52,7 @@ class FigureTokenProcessor(InlineProcessor):
                 "span",
                 {"class": "chiffre chiffre--non-verifie"},
             )
-        element.text = figure.display()
+        element.text = figure.display(form)
         return element, m.start(0), m.end(0)
 
 

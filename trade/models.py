@@ -4,16 +4,24 @@ Which figures readers see is decided once, in ``FigureQuerySet.published()``,
 from ``Article.objects.published()``.
 """
 
+import re
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Concat
 from django.urls import reverse
 
 from articles.models import Article
+from articles.rendering import render_markdown
 
 from . import formatting
+from .markdown import TOKEN_RE
+
+# The form a token may ask for after the identifier,
+# [[chiffre:identifiant:pour-cent]]: a percentage as prose writes it.
+PERCENT_WORDS = "pour-cent"
 
 
 class Country(models.Model):
@@ -186,6 +194,19 @@ class FigureQuerySet(models.QuerySet):
             .order_by("indicator__slug", "period_start", "period_end", "basis", "slug")
         )
 
+    def with_pair(self):
+        """With ``pair_slug`` and ``pair_name``, the page of each figure's pair of
+        countries (None without one), read in the same query."""
+        pairs = Pair.objects.filter(
+            Q(first=OuterRef("reporter"), second=OuterRef("partner"))
+            | Q(first=OuterRef("partner"), second=OuterRef("reporter"))
+        )
+        name = Concat("first__name", Value("\u2013"), "second__name")
+        return self.annotate(
+            pair_slug=Subquery(pairs.values("slug")[:1]),
+            pair_name=Subquery(pairs.annotate(name=name).values("name")[:1]),
+        )
+
 
 class Figure(models.Model):
     slug = models.SlugField(
@@ -333,8 +354,7 @@ class Figure(models.Model):
             old = (
                 Figure.objects.filter(pk=self.pk).values_list("slug", flat=True).first()
             )
-            citing = Article.objects.filter(body__contains=f"[[chiffre:{old}]]")
-            if old and old != self.slug and citing.exists():
+            if old and old != self.slug and stories_citing(old):
                 errors["slug"] = (
                     f"Des articles écrivent [[chiffre:{old}]] : changez d’abord leur "
                     "texte, sinon le chiffre disparaîtrait de leurs phrases."
@@ -342,18 +362,27 @@ class Figure(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def token(self):
+    def token(self, form=""):
         """The Markdown token that writes this figure into a story."""
-        return f"[[chiffre:{self.slug}]]"
+        return f"[[chiffre:{self.slug}:{form}]]" if form else f"[[chiffre:{self.slug}]]"
 
     def _render_citing_stories(self):
         # Stories embed the figure's words in their rendered body: re-render them
-        # so the sentence never disagrees with the record.
-        for story in Article.objects.filter(body__contains=self.token()):
-            story.save(update_fields=["body"])
+        # so the sentence never disagrees with the record. Only those whose
+        # words change are saved, so reloading the seed leaves them untouched.
+        for story in stories_citing(self.slug):
+            if render_markdown(story.body) != story.body_html:
+                story.save(update_fields=["body"])
 
-    def display(self):
-        """The value in French words: « 43,8 milliards de dollars », « +9,2 % »."""
+    def forms(self):
+        """The forms a token may write this figure in ("" being the usual one)."""
+        return ["", PERCENT_WORDS] if self.unit == Unit.PERCENT else [""]
+
+    def display(self, form=""):
+        """The value in French words: « 43,8 milliards de dollars », « +9,2 % »;
+        a percentage in the form ``pour-cent``: « 9,2 pour cent »."""
+        if form == PERCENT_WORDS and self.unit == Unit.PERCENT:
+            return formatting.format_percent_words(self.value)
         return formatting.format_value(self.value, self.unit, self.scale)
 
     def period_label(self):
@@ -370,6 +399,16 @@ class Figure(models.Model):
     def half_unit(self):
         """Half a unit of the last digit given: the rounding the value may hide."""
         return Decimal(5).scaleb(-self.precision() - 1)
+
+
+def stories_citing(slug):
+    """Stories whose body writes the figure ``slug`` as a token, in any form."""
+    candidates = Article.objects.filter(body__contains=f"[[chiffre:{slug}")
+    return [
+        story
+        for story in candidates
+        if any(m.group(1) == slug for m in re.finditer(TOKEN_RE, story.body))
+    ]
 
 
 class Target(models.Model):

@@ -1,6 +1,11 @@
-"""Loading the trade seed: countries, sources, figures and targets; idempotent."""
+"""Writes across records: loading the trade seed (idempotent), and writing
+figures into the stories that print their words."""
 
 import json
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
@@ -83,6 +88,7 @@ def trade_seed_load(*, path: Path = SEED_FILE) -> dict[str, int]:
         figure.clean()
         figure.stories.add(*_stories(item.get("stories", [])))
         figures[figure.slug] = figure
+    figure_words_link(figures=figures.values())
     for item in data["targets"]:
         indicator = indicators[item["indicator"]]
         target, _ = Target.objects.update_or_create(
@@ -108,6 +114,78 @@ def trade_seed_load(*, path: Path = SEED_FILE) -> dict[str, int]:
         "sources": len(sources),
         "targets": len(data["targets"]),
     }
+
+
+@dataclass
+class WordsLinked:
+    tokens: int = 0
+    stories: set[str] = field(default_factory=set)
+    problems: list[str] = field(default_factory=list)
+
+
+@transaction.atomic
+def figure_words_link(*, figures: Iterable[Figure]) -> WordsLinked:
+    """Make the stories citing these figures write them as tokens.
+
+    Where a story attached to a figure prints the figure's recorded words
+    (``story_words``, « 43,8 milliards de dollars »), the phrase becomes the
+    token whose form renders those very words, so readers read the same
+    sentence, now linked to the source and following the record. Tokens are
+    never matched again, so a second run changes nothing. Words the record
+    does not render, or that two figures of one story share, stay as they are
+    and are reported.
+    """
+    result = WordsLinked()
+    by_story = defaultdict(list)
+    stories = {}
+    for figure in figures:
+        if figure.story_words.strip():
+            for story in figure.stories.all():
+                stories[story.pk] = story
+                by_story[story.pk].append(figure)
+    for pk, cited in by_story.items():
+        story = stories[pk]
+        shared = defaultdict(list)
+        for figure in cited:
+            shared[_words(figure.story_words)].append(figure.slug)
+        body = story.body
+        for figure in cited:
+            words = _words(figure.story_words)
+            if len(shared[words]) > 1:
+                others = ", ".join(s for s in shared[words] if s != figure.slug)
+                result.problems.append(
+                    f"{figure.slug} : dans « {story.title} », ses mots "
+                    f"« {figure.story_words} » sont aussi ceux de {others} ; "
+                    "écrivez le jeton à la main."
+                )
+                continue
+            form = next(
+                (f for f in figure.forms() if _words(figure.display(f)) == words),
+                None,
+            )
+            if form is None:
+                result.problems.append(
+                    f"{figure.slug} : l’article écrit « {figure.story_words} », "
+                    f"le chiffre donne « {figure.display()} » ; "
+                    "corrigez l’un ou l’autre."
+                )
+                continue
+            phrase = r"\s+".join(re.escape(word) for word in words.split())
+            # Not inside a longer number (« 143,8 ») or word.
+            pattern = re.compile(rf"(?<![\w,.]){phrase}(?!\w)")
+            token = figure.token(form)
+            body, count = pattern.subn(lambda m: token, body)
+            result.tokens += count
+        if body != story.body:
+            story.body = body
+            story.save(update_fields=["body"])
+            result.stories.add(story.slug)
+    return result
+
+
+def _words(text: str) -> str:
+    """Words compared whatever their spaces (narrow, no-break or plain)."""
+    return " ".join(text.split())
 
 
 def _decimal(value: str | None) -> Decimal | None:

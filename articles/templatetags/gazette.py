@@ -1,6 +1,7 @@
 """Template tags for reader pages: French dates with their UTC offset, JSON-LD,
 search highlights."""
 import json
+from datetime import datetime
 
 from django import template
 from django.utils import timezone
@@ -16,9 +17,14 @@ register = template.Library()
 register.filter("highlight", highlight)
 
 
+def _local(value):
+    # A calendar date (a source's day of publication) has no time zone to convert.
+    return timezone.localtime(value) if isinstance(value, datetime) else value
+
+
 def french_date(value, with_time=True):
     """« 23 août 2025 à 9 h 40 » in the site's time zone (« 1er » for the first)."""
-    local = timezone.localtime(value)
+    local = _local(value)
     day = "1er" if local.day == 1 else str(local.day)
     text = f"{day} {date_format(local, 'F Y')}"
     if with_time:
@@ -37,8 +43,8 @@ def time_tag(value, with_time=True):
     """A <time> element: French date, time and UTC offset, ISO 8601 in datetime."""
     if value is None:
         return ""
-    local = timezone.localtime(value)
-    if not with_time:
+    local = _local(value)
+    if not with_time or not isinstance(value, datetime):
         return format_html('<time datetime="{}">{}</time>', local.isoformat(), french_date(local, False))
     return format_html(
         '<time datetime="{}">{} <span class="utc-offset" title="heure de Paris">({})</span></time>',
