@@ -168,3 +168,23 @@ def browsing(request, browser, live_server):
     session = Browsing(browser, live_server.url, name)
     yield session
     session.close()
+
+
+@pytest.fixture
+def page_types(trade_seeded):
+    """One address for each kind of public page, on the seed content."""
+    from articles.models import Article, Kind
+
+    stories = Article.objects.published()
+    return {
+        "accueil": "/",
+        "article": stories.filter(kind=Kind.ARTICLE).first().get_absolute_url(),
+        "breve": stories.filter(kind=Kind.BRIEF).first().get_absolute_url(),
+        "liste": "/articles/",
+        "recherche": "/articles/?q=chine&kind=brief",
+        "theme": "/themes/chine/",
+        "themes": "/themes/",
+        "chiffres": "/chiffres/",
+        "paire": "/chiffres/kazakhstan-chine/",
+        "introuvable": "/articles/n-existe-pas/",
+    }
