@@ -123,6 +123,7 @@ class Browsing:
         context.route("**/*", self._route)
         page = context.new_page()
         page.on("console", self._console)
+        page.on("response", self._response)
         page.on("pageerror", lambda error: self.problems.append(f"script: {error}"))
         return page
 
@@ -134,8 +135,16 @@ class Browsing:
             route.abort()
 
     def _console(self, message):
-        if message.type == "error":
+        # A failed load is told apart by _response: a page may answer 404 on
+        # purpose, never its style sheets, scripts or images.
+        if message.type == "error" and not message.text.startswith(
+            "Failed to load resource"
+        ):
             self.problems.append(f"console: {message.text}")
+
+    def _response(self, response):
+        if response.status >= 400 and response.request.resource_type != "document":
+            self.problems.append(f"{response.status}: {response.url}")
 
     def shoot(self, page, step):
         ARTIFACTS.mkdir(exist_ok=True)
