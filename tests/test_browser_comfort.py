@@ -89,7 +89,7 @@ def test_reading_needs_no_javascript(browsing, page_types):
     page.wait_for_url("**kind=brief*")
     assert set(page.locator(".results .badge").all_text_contents()) == {"Brève"}
     page.goto(page_types["paire"])
-    assert page.locator("figure.chart svg[role=img]").is_visible()
+    assert page.locator("figure.chart svg[role=img]").first.is_visible()
     assert page.locator(".figures-table tbody tr").count() > 10
     browsing.shoot(page, "chiffres-sans-javascript")
     assert not browsing.problems
