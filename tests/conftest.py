@@ -182,8 +182,17 @@ def browsing(request, browser, live_server):
 @pytest.fixture
 def page_types(trade_seeded):
     """One address for each kind of public page, on the seed content."""
-    from articles.models import Article, Kind
+    from articles.models import Article, Kind, Status
+    from articles.views import preview_url
 
+    from .factories import make_article
+
+    draft = make_article(
+        title="Brouillon à relire",
+        body="Les douanes chinoises comptaient [[chiffre:cn-kz-2016]] en 2016.",
+        status=Status.DRAFT,
+        published_at=None,
+    )
     stories = Article.objects.published()
     return {
         "accueil": "/",
@@ -195,5 +204,6 @@ def page_types(trade_seeded):
         "themes": "/themes/",
         "chiffres": "/chiffres/",
         "paire": "/chiffres/kazakhstan-chine/",
+        "apercu": preview_url(draft),
         "introuvable": "/articles/n-existe-pas/",
     }
