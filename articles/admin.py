@@ -9,8 +9,9 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -110,8 +111,20 @@ class ArticleAdminForm(forms.ModelForm):
         )
 
 
+class LabelledSplitDateTime(AdminSplitDateTime):
+    """Django prints « Date : » and « Heure : » as bare text beside its two
+    boxes, which screen readers then announce without a name: here each
+    is the <label> of its box."""
+
+    template_name = "articles/widgets/split_datetime.html"
+
+
+LABELLED_DATES = {models.DateTimeField: {"widget": LabelledSplitDateTime}}
+
+
 class CorrectionInline(admin.StackedInline):
     model = Correction
+    formfield_overrides = LABELLED_DATES
     extra = 0
     fields = ["corrected_at", "wrong", "right", "public"]
 
@@ -149,6 +162,7 @@ class TopicAdmin(admin.ModelAdmin):
 @admin.register(Article)
 class ArticleAdmin(SimpleHistoryAdmin):
     form = ArticleAdminForm
+    formfield_overrides = LABELLED_DATES
     list_display = [
         "title",
         "kind",
@@ -209,7 +223,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
     class Media:
         css = {"all": ["css/admin-newsroom.css"]}
-        js = ["js/admin-markdown-preview.js"]
+        js = ["js/admin-markdown-preview.js", "js/admin-search-labels.js"]
 
     # Who may do what
 

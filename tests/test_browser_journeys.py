@@ -1,0 +1,160 @@
+"""A reader's and an editor's journeys in Chromium, at desktop and phone widths.
+
+Screenshots of every step go to test-artifacts/."""
+import csv
+import io
+
+import feedparser
+import pytest
+
+from articles.models import Article, Status
+from articles.services import EDITORS
+
+from .factories import make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+WIDTHS = [pytest.param(1280, id="bureau"), pytest.param(375, id="telephone")]
+LEAD = "Le Kazakhstan et la Chine s’engagent à doubler leurs échanges commerciaux"
+
+
+def tab_to(page, selector, limit=80):
+    """Press Tab until ``selector`` has the focus, as a keyboard user would."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"{selector} cannot be reached with the Tab key")
+
+
+def assert_fits(page):
+    """Nothing wider than the window: no sideways scrolling on a phone."""
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_reader_journey(browsing, trade_seeded, width):
+    page = browsing.open(width)
+
+    page.goto("/")
+    assert page.locator("h1, h2").filter(has_text=LEAD).first.is_visible()
+    assert_fits(page)
+    browsing.shoot(page, "1-accueil")
+
+    page.get_by_role("link", name=LEAD).first.click()
+    assert LEAD in page.locator("h1").inner_text()
+    assert page.locator(".key-figures, .story__body").first.is_visible()
+    assert_fits(page)
+    browsing.shoot(page, "2-article")
+
+    page.locator(".story__kicker a").click()
+    assert page.locator("h1").inner_text() == "Chine"
+    browsing.shoot(page, "3-theme")
+
+    # The filters, with the keyboard only: "Brève" in the type list, then
+    # Enter in the search box submits the form.
+    tab_to(page, "#id_kind")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    assert page.locator("#id_kind").input_value() == "brief"
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/themes/chine/?*kind=brief*")
+    kinds = page.locator(".results .badge").all_text_contents()
+    assert kinds and set(kinds) == {"Brève"}
+    assert LEAD not in page.locator(".results").inner_text()
+    browsing.shoot(page, "4-filtre")
+
+    listed = page.locator(".results .card__title").all_text_contents()
+    feed_url = page.get_by_role("link", name="RSS", exact=True).get_attribute("href")
+    feed = feedparser.parse(page.request.get(feed_url).text())
+    assert feed.feed.title and not feed.bozo
+    assert {title.strip() for title in listed} <= {entry.title for entry in feed.entries}
+
+    page.get_by_role("navigation", name="Thèmes").get_by_role(
+        "link", name="Chiffres"
+    ).click()
+    page.locator("main a[href^='/chiffres/kazakhstan-chine/']").first.click()
+    assert page.locator("h1").inner_text().startswith("Commerce")
+    assert page.locator("figure.chart svg[role=img] title").count()
+    assert page.locator(".figures-table table").count()
+    assert_fits(page)
+    browsing.shoot(page, "5-chiffres")
+
+    shown = {
+        row.removeprefix("chiffre-")
+        for row in page.locator("tr[id^=chiffre-]").evaluate_all(
+            "rows => rows.map(row => row.id)"
+        )
+    }
+    with page.expect_download() as download:
+        page.get_by_role("link", name="CSV", exact=True).click()
+    assert download.value.suggested_filename.endswith(".csv")
+    text = download.value.path().read_text("utf-8")
+    assert shown and {row["id"] for row in csv.DictReader(io.StringIO(text))} == shown
+
+    assert not browsing.problems
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_editor_journey(browsing, trade_seeded, settings, width):
+    settings.AXES_ENABLED = True
+    editor = make_user(EDITORS)
+    title = f"Les échanges sino-kazakhs vus du quai de Khorgos ({width})"
+    page = browsing.open(width)
+
+    page.goto("/admin/")
+    page.get_by_label("Nom d’utilisateur").fill(editor.username)
+    page.get_by_label("Mot de passe").fill("mot-de-passe")
+    page.get_by_role("button", name="Connexion").click()
+    page.goto("/admin/articles/article/add/")
+    browsing.shoot(page, "1-nouvel-article")
+
+    page.locator("#id_title").fill(title)
+    page.locator("#id_title").press("End")  # the slug follows on key presses
+    assert page.locator("#id_slug").input_value().startswith("les-echanges-sino")
+    page.locator("#id_standfirst").fill("Au poste-frontière, les conteneurs passent.")
+    page.locator("#id_body").fill(
+        "Les douanes chinoises comptaient [[chiffre:cn-kz-2016]] en 2016."
+    )
+    page.get_by_role(
+        "button", name="Ajouter un objet Chiffre cité supplémentaire"
+    ).click()
+    page.locator(".dynamic-Figure_stories .select2-selection").first.click()
+    page.locator(".select2-dropdown .select2-search__field").fill("cn-kz-2016")
+    page.locator(".select2-results__option", has_text="cn-kz-2016").first.click()
+    browsing.shoot(page, "2-brouillon-rempli")
+    page.locator("input[name=_continue]").click()
+    page.wait_for_url("**/change/")
+    assert "a été ajouté" in page.locator(".messagelist").inner_text()
+    story = Article.objects.get(title=title)
+    assert story.status == Status.DRAFT
+    assert list(story.figures.values_list("slug", flat=True)) == ["cn-kz-2016"]
+
+    with page.context.expect_page() as opened:
+        page.locator(".field-preview_links a", has_text="Prévisualiser").click()
+    preview = opened.value
+    preview.wait_for_load_state()
+    assert preview.locator("h1").inner_text() == title
+    assert "13,1 milliards de dollars" in preview.locator(".story__body").inner_text()
+    assert preview.locator(".preview-banner").is_visible()
+    browsing.shoot(preview, "3-previsualisation")
+    preview.close()
+
+    page.goto("/admin/articles/article/")
+    page.locator("tr", has_text=title).locator("input.action-select").check()
+    page.locator("select[name=action]").select_option("publish")
+    page.locator("button[name=index]").click()
+    assert "1 article publié" in page.locator(".messagelist").inner_text()
+    browsing.shoot(page, "4-publie")
+
+    page.goto("/")
+    assert page.get_by_role("link", name=title).first.is_visible()
+    browsing.shoot(page, "5-accueil")
+    feed = feedparser.parse(page.request.get("/flux/rss/").text())
+    assert title in [entry.title for entry in feed.entries]
+
+    assert not browsing.problems
