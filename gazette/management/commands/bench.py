@@ -26,8 +26,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from articles.models import Article, Status, Topic
+from trade.models import Pair
 
 HOST = "127.0.0.1"
 BYPASS_COOKIE = "bench=uncached"
@@ -36,7 +38,9 @@ BYPASS_COOKIE = "bench=uncached"
 TARGETS = {
     ("Article", True): (85, 0),
     ("Article", False): (20, 6),
+    ("Liste filtrée par thème", False): (15, None),
     ("Thème (liste filtrée)", False): (15, None),
+    ("Recherche", False): (5, None),
 }
 
 
@@ -58,10 +62,16 @@ def pages():
         .first()
     )
     topic = Topic.objects.filter(slug="demo-000").first() or Topic.objects.first()
+    pair = Pair.objects.filter(slug="demo-xa-xb").first() or Pair.objects.first()
     return [
         ("Accueil", "/", True),
         ("Article", story.get_absolute_url(), True),
+        ("Liste filtrée par thème", f"/articles/?topic={topic.slug}", True),
         ("Thème (liste filtrée)", topic.get_absolute_url(), True),
+        # A word of one of the synthetic subjects: in most stories.
+        ("Recherche", "/articles/?q=ferroviaire", True),
+        ("Flux du thème", reverse("articles:topic_feed_rss", args=[topic.slug]), True),
+        ("Chiffres d’une paire", pair.get_absolute_url(), True),
         ("Fichier statique", staticfiles_storage.url("css/gazette.css"), False),
         ("Plancher (vue triviale)", "/bench/floor", False),
     ]
