@@ -13,6 +13,8 @@ from django import forms
 from django.core.cache import cache
 from django.core.validators import MaxValueValidator, MinValueValidator, slug_re
 from django.db.models import Count
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
 from django.utils import timezone
 
 from .models import Article, Kind
@@ -53,6 +55,40 @@ def at_most_facet_values(values):
         )
 
 
+class FacetCheckboxes(forms.CheckboxSelectMultiple):
+    """Django's checkboxes, the same HTML, written in Python rather than with
+    three templates per box: a facet may offer hundreds of values (200 topics
+    took more than half the time of a listing)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        boxes = format_html_join(
+            "",
+            "<div>\n    {}</div>",
+            ((self.render_option(option),) for _, group, _ in widget["optgroups"]
+             for option in group),
+        )
+        return format_html(
+            "<div{}>{}\n</div>", flatatt(self.outer_attrs(widget)), boxes
+        )
+
+    @staticmethod
+    def outer_attrs(widget):
+        return {k: widget["attrs"][k] for k in ("id", "class") if widget["attrs"].get(k)}
+
+    @staticmethod
+    def render_option(option):
+        box = format_html(
+            '<input type="{}" name="{}" value="{}"{}>\n',
+            option["type"],
+            option["name"],
+            option["value"],
+            flatatt(option["attrs"]),
+        )
+        label_for = flatatt({"for": option["attrs"].get("id") or False})
+        return format_html("<label{}>{} {}</label>\n\n", label_for, box, option["label"])
+
+
 class FacetFilter(django_filters.MultipleChoiceFilter):
     """Stories linked to any of the chosen objects (by slug) through ``relation``.
 
@@ -62,7 +98,7 @@ class FacetFilter(django_filters.MultipleChoiceFilter):
     """
 
     def __init__(self, relation, **kwargs):
-        kwargs.setdefault("widget", forms.CheckboxSelectMultiple)
+        kwargs.setdefault("widget", FacetCheckboxes)
         kwargs.setdefault("validators", [at_most_facet_values])
         kwargs.setdefault(
             "error_messages",
