@@ -66,12 +66,12 @@ def test_corrections_cost_one_query_whatever_their_number(
     for _ in range(6):
         correct(many)
     client.get("/")  # the navigation, kept until the content changes
-    # Story, topics, related stories, conditional-GET validators, the
-    # key-figures box; one more for the corrections.
-    with django_assert_num_queries(5):
+    # Story (with its conditional-GET validators), topics, related stories,
+    # the key-figures box; one more for the corrections.
+    with django_assert_num_queries(4):
         client.get(plain.get_absolute_url())
     for story in (one, many):
-        with django_assert_num_queries(6):
+        with django_assert_num_queries(5):
             client.get(story.get_absolute_url())
 
 

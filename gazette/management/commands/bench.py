@@ -243,9 +243,11 @@ class Command(BaseCommand):
                 sql = queries[url][0 if cached else 1]
                 mode = {True: "oui", False: "non", None: "—"}[cached]
                 ratio = 100 * run.rps / floor
+                # No answer within the run (all timed out): no latency to compare.
+                spread = f"{run.p99_ms / run.p50_ms:.1f}" if run.p50_ms else "—"
                 self.stdout.write(
                     f"| {label} | {mode} | {run.rps:.0f} | {run.p50_ms:.2f} ms "
-                    f"| {run.p99_ms:.2f} ms | {run.p99_ms / run.p50_ms:.1f} | {sql} "
+                    f"| {run.p99_ms:.2f} ms | {spread} | {sql} "
                     f"| {ratio:.0f} % | {run.errors} "
                     f"| {self.missed(label, cached, run, sql, ratio)} |"
                 )
@@ -260,7 +262,7 @@ class Command(BaseCommand):
             misses.append(f"ratio ≥ {min_ratio} %")
         if max_sql is not None and sql > max_sql:
             misses.append(f"SQL ≤ {max_sql}")
-        if run.p99_ms >= 2 * run.p50_ms:
+        if not run.p50_ms or run.p99_ms >= 2 * run.p50_ms:
             misses.append("p99 < 2 × p50")
         if run.errors:
             misses.append("aucune erreur")
