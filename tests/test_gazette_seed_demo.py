@@ -45,6 +45,15 @@ def test_seed_demo_stories_are_complete_and_mostly_published(client):
     assert client.get("/").status_code == 200
 
 
+def test_seed_demo_stories_are_found_by_search(client):
+    seed(20)
+    story = Article.objects.published().filter(slug__startswith="demo-").first()
+    word = story.title.split()[2]
+    assert len(word) > 3
+    page = client.get("/articles/", {"q": word}).content.decode()
+    assert f'href="{story.get_absolute_url()}"' in page
+
+
 def test_seed_demo_makes_its_stories_visible_through_the_page_cache(client):
     seed(10)
     client.get("/")

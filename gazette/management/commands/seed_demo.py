@@ -19,6 +19,7 @@ from django.utils import timezone
 from articles.markdown_fr import french_typography
 from articles.models import Article, Kind, Status, Topic
 from articles.rendering import render_markdown
+from articles.search import fold
 from gazette.pagecache import content_refresh
 from trade.models import Basis, Country, Figure, Indicator, Pair, Scale, Source, Unit
 
@@ -149,17 +150,23 @@ class Command(BaseCommand):
         brief = n % 4 == 3
         subject = rng.choice(SUBJECTS)
         verb, place = rng.choice(VERBS), rng.choice(PLACES)
-        title = f"{subject[0].upper()}{subject[1:]} {verb} à {place} ({n})"
+        title = french_typography(
+            f"{subject[0].upper()}{subject[1:]} {verb} à {place} ({n})"
+        )
+        standfirst = french_typography(
+            f"Ce que disent les derniers chiffres sur {subject}, et ce qu'ils annoncent."
+        )
         return Article(
-            title=french_typography(title),
+            title=title,
             slug=f"demo-{n:06d}",
             kind=Kind.BRIEF if brief else Kind.ARTICLE,
-            standfirst=french_typography(
-                f"Ce que disent les derniers chiffres sur {subject}, "
-                "et ce qu'ils annoncent."
-            ),
+            standfirst=standfirst,
             body=body,
             body_html=body_html,
+            # What save() would write; PostgreSQL's trigger builds the
+            # search document from them.
+            search_title=fold(title),
+            search_text=fold(f"{standfirst}\n{body}"),
             # One in fifty is a draft, so that the pages filter them out.
             status=Status.DRAFT if n % 50 == 49 else Status.PUBLISHED,
             # Newest last: demo-000000 is the oldest, spread over the past.
