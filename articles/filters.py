@@ -76,7 +76,8 @@ class FacetCheckboxes(forms.CheckboxSelectMultiple):
 
     def render(self, name, value, attrs=None, renderer=None):
         widget = self.get_context(name, value, attrs)["widget"]
-        outer = {k: widget["attrs"][k] for k in ("id", "class") if widget["attrs"].get(k)}
+        attrs = widget["attrs"]
+        outer = {k: attrs[k] for k in ("id", "class") if attrs.get(k)}
         boxes = "".join(
             f"<div>\n    {self.render_option(option)}</div>"
             for _, options, _ in widget["optgroups"]

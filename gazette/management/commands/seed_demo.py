@@ -154,7 +154,8 @@ class Command(BaseCommand):
             f"{subject[0].upper()}{subject[1:]} {verb} à {place} ({n})"
         )
         standfirst = french_typography(
-            f"Ce que disent les derniers chiffres sur {subject}, et ce qu'ils annoncent."
+            f"Ce que disent les derniers chiffres sur {subject}, "
+            "et ce qu'ils annoncent."
         )
         return Article(
             title=title,
