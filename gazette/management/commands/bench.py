@@ -144,6 +144,7 @@ class Command(BaseCommand):
                     for cached in (True, False) if cacheable else (None,):
                         self.wrk(port, url, cached, 1, connections)  # warm up
                         run = self.wrk(port, url, cached, duration, connections)
+                        self.drain(port)
                         best = results.get((label, cached))
                         if best is None or run.rps > best.rps:
                             results[label, cached] = run
@@ -221,6 +222,23 @@ class Command(BaseCommand):
             raise CommandError(
                 f"Unreadable wrk output ({error!r}):\n{output}"
             ) from error
+
+    @staticmethod
+    def drain(port, seconds=60):
+        """Wait for the workers to finish what wrk left queued when it stopped
+        (slow pages), so that the next row is not measured behind it."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            start = time.monotonic()
+            try:
+                with urllib.request.urlopen(
+                    f"http://{HOST}:{port}/bench/floor", timeout=seconds
+                ):
+                    pass
+            except OSError:
+                pass
+            if time.monotonic() - start < 0.2:
+                return
 
     def print_table(self, rows, results, queries, connections):
         floor = results["Plancher (vue triviale)", None].rps
