@@ -143,6 +143,7 @@ class Command(BaseCommand):
                 for label, url, cacheable in rows:
                     for cached in (True, False) if cacheable else (None,):
                         self.wrk(port, url, cached, 1, connections)  # warm up
+                        self.drain(port)
                         run = self.wrk(port, url, cached, duration, connections)
                         self.drain(port)
                         best = results.get((label, cached))
