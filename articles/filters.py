@@ -11,11 +11,12 @@ from datetime import date, datetime, time, timedelta
 
 import django_filters
 from django import forms
-from django.core.cache import cache
 from django.core.validators import MaxValueValidator, MinValueValidator, slug_re
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+
+from gazette.pagecache import kept
 
 from .models import Article, Kind
 from .search import fold, search, search_terms
@@ -34,18 +35,17 @@ def in_use(relation):
     one query of a listing that grows with the archive (about 0.3 s for
     100,000 stories on SQLite), and a count a minute late misleads nobody.
     """
-    key = f"articles:in_use:{relation}"
-    objects = cache.get(key)
-    if objects is None:
+
+    def count():
         field = Article._meta.get_field(relation)
         back = field.remote_field.name
         counted = field.related_model.objects.filter(
             **{f"{back}__in": Article.objects.published()}
         ).annotate(story_count=Count(back))
         # Databases compare bytes: « Économie » would follow « Zone euro ».
-        objects = sorted(counted, key=lambda item: (fold(item.name), item.name))
-        cache.set(key, objects, IN_USE_CACHE_SECONDS)
-    return objects
+        return sorted(counted, key=lambda item: (fold(item.name), item.name))
+
+    return kept(f"articles:in_use:{relation}", count, IN_USE_CACHE_SECONDS)
 
 
 def at_most_facet_values(values):

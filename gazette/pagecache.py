@@ -77,26 +77,35 @@ def content_version():
         return None
 
 
-def versioned(name, compute):
-    """``compute()``, kept in the cache until the content changes or the next
-    publication is due. Computed anew when the cache is down."""
-    now = timezone.now()
+def kept(key, compute, seconds):
+    """``compute()``, kept ``seconds`` in the cache; computed anew when the
+    cache is down, so that an outage slows pages down but never breaks them."""
     try:
-        state = content_state(now=now)
-        key = f"gazette:value:{state.version}:{name}"
         value = cache.get(key)
     except Exception as error:
         logger.warning("Cache unavailable: %r", error)
         return compute()
     if value is None:
         value = compute()
-        ttl = state.seconds_fresh(now=now, limit=settings.GAZETTE_PAGE_CACHE_SECONDS)
-        if ttl > 0:
+        if seconds > 0:
             try:
-                cache.set(key, value, ttl)
+                cache.set(key, value, seconds)
             except Exception as error:
                 logger.warning("Cache unavailable: %r", error)
     return value
+
+
+def versioned(name, compute):
+    """``compute()``, kept until the content changes or the next publication
+    is due (``kept`` otherwise)."""
+    now = timezone.now()
+    try:
+        state = content_state(now=now)
+    except Exception as error:
+        logger.warning("Cache unavailable: %r", error)
+        return compute()
+    seconds = state.seconds_fresh(now=now, limit=settings.GAZETTE_PAGE_CACHE_SECONDS)
+    return kept(f"gazette:value:{state.version}:{name}", compute, seconds)
 
 
 def _refresh_after_write(using):
