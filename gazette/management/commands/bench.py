@@ -382,8 +382,9 @@ class Command(BaseCommand):
     @staticmethod
     def health(port):
         try:
+            # Under load the probe waits behind the slow pages like any request.
             with urllib.request.urlopen(
-                f"http://{HOST}:{port}/healthz", timeout=5
+                f"http://{HOST}:{port}/healthz", timeout=30
             ) as r:
                 return r.status, json.load(r)
         except urllib.error.HTTPError as error:
