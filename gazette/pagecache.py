@@ -97,7 +97,7 @@ def kept(key, compute, seconds):
 
 def versioned(name, compute):
     """``compute()``, kept until the content changes or the next publication
-    is due (``kept`` otherwise)."""
+    is due; computed anew when the cache is down."""
     now = timezone.now()
     try:
         state = content_state(now=now)
