@@ -1,42 +1,89 @@
-"""Conditional GET for feeds and story pages, with validators read from the data.
+"""Conditional GET for feeds and story pages, from indexed reads only.
 
-A response depends on a set of published stories. Its ETag fingerprints that
-set (how many, the newest edit, the newest publication time), so it changes
-when a story is published, edited, unpublished, deleted, or when a scheduled
-story reaches its time, which writes nothing. Last-Modified must never go back
-in time, or a client asking If-Modified-Since would keep a story that was
-withdrawn: it also counts the latest edit of any story, published or not, since
-unpublishing is an edit.
+Last-Modified must never go back in time, or a client asking
+If-Modified-Since would keep a story that was withdrawn: it counts the latest
+edit of any story, published or not (unpublishing is an edit), and the
+latest publication, which moves when a scheduled story reaches its time
+though nothing is written. Both are read from an index, whatever the size
+of the archive.
+
+The ETag of a feed fingerprints the stories it shows (which ones, and when
+each was last edited), so a feed answers 304 until one of its own stories
+changes. A story page shows more than its story (related briefs, the
+navigation's topics, figures): its ETag is the content version of the page
+cache, which changes with any of them and when a scheduled story is due.
 """
 
 import hashlib
 
-from django.db.models import Count, Max, Q
+from django.db.models import Subquery
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
+
+from gazette.pagecache import content_version
 
 from .models import Article
 
 
-def validators(stories):
-    """(ETag, Last-Modified) of a queryset of published stories, in one query."""
-    in_set = Q(pk__in=stories.order_by().values("pk"))
-    facts = Article.objects.aggregate(
-        count=Count("pk", filter=in_set),
-        edited=Max("updated_at", filter=in_set),
-        latest=Max("published_at", filter=in_set),
-        any_edit=Max("updated_at"),
-    )
-    fingerprint = f"{facts['count']}|{facts['edited']}|{facts['latest']}"
-    etag = '"%s"' % hashlib.sha256(fingerprint.encode()).hexdigest()[:32]
-    dates = [facts[k] for k in ("edited", "latest", "any_edit") if facts[k] is not None]
+def newest_edit():
+    """The latest edit of any story, as a subquery (index on updated_at)."""
+    return Subquery(Article.objects.order_by("-updated_at").values("updated_at")[:1])
+
+
+def last_modified(*dates):
     # HTTP dates count whole seconds; a fraction would defeat If-Modified-Since.
-    return etag, int(max(dates).timestamp()) if dates else None
+    dates = [date for date in dates if date is not None]
+    return int(max(dates).timestamp()) if dates else None
 
 
-def conditional_response(request, stories, respond):
-    """304 when the client's copy of these stories is current, else ``respond()``."""
-    etag, last_modified = validators(stories)
+def etag(fingerprint):
+    return '"%s"' % hashlib.sha256(fingerprint.encode()).hexdigest()[:32]
+
+
+def feed_validators(newest, limit):
+    """(ETag, Last-Modified) of a feed showing the first ``limit`` of ``newest``,
+    published stories newest first, in one query."""
+    rows = list(
+        newest.values_list("pk", "updated_at", "published_at").annotate(
+            any_edit=newest_edit()
+        )[:limit]
+    )
+    if not rows:
+        edits = Article.objects.order_by("-updated_at")
+        return etag("empty"), last_modified(
+            edits.values_list("updated_at", flat=True).first()
+        )
+    fingerprint = "|".join(f"{pk}:{edited}" for pk, edited, _, _ in rows)
+    _, _, newest_publication, any_edit = rows[0]
+    return etag(fingerprint), last_modified(newest_publication, any_edit)
+
+
+def site_dates():
+    """Annotations for the latest publication and the latest edit of the whole
+    site, so that a page reads its validators with its own row (indexed)."""
+    newest = Article.objects.published().order_by("-published_at")
+    return {
+        "site_published_at": Subquery(newest.values("published_at")[:1]),
+        "site_edited_at": newest_edit(),
+    }
+
+
+def page_validators(row):
+    """(ETag, Last-Modified) of a page that depends on the whole site's
+    content, from a row annotated with ``site_dates()``; (None, None) when the
+    content version cannot be read."""
+    version = content_version()
+    if version is None:
+        return None, None
+    return etag(version), last_modified(row.site_published_at, row.site_edited_at)
+
+
+def conditional_response(request, validators, respond):
+    """304 when the client's copy is current, else ``respond()`` (always when
+    there are no validators)."""
+    etag, last_modified = validators
+    if etag is None:
+        return respond()
     response = get_conditional_response(request, etag=etag, last_modified=last_modified)
     if response is None:
         response = respond()

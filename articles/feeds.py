@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import feedgenerator
 from django.utils.html import escape
 
-from .conditional import conditional_response
+from .conditional import conditional_response, feed_validators
 from .filters import ArticleFilter, TopicArticleFilter, day_start, filter_query
 from .markdown_fr import french_typography
 from .models import Article, Kind, Topic
@@ -85,7 +85,8 @@ class StoryFeed(Feed):
                 feed.writeString("utf-8"), content_type=feed.content_type
             )
 
-        return conditional_response(request, self.stories(obj), respond)
+        validators = feed_validators(self.newest(obj), self.limit)
+        return conditional_response(request, validators, respond)
 
     def get_feed(self, obj, request):
         feed = super().get_feed(obj, request)
@@ -101,12 +102,11 @@ class StoryFeed(Feed):
         """The published stories this feed follows (override in subclasses)."""
         return Article.objects.published()
 
+    def newest(self, obj):
+        return self.stories(obj).order_by("-published_at", "-pk")
+
     def items(self, obj):
-        return (
-            self.stories(obj)
-            .prefetch_related("topics")
-            .order_by("-published_at", "-pk")[: self.limit]
-        )
+        return self.newest(obj).prefetch_related("topics")[: self.limit]
 
     def link(self, obj):
         return absolute_url(reverse("articles:home"))

@@ -185,6 +185,8 @@ class Article(models.Model):
         indexes = [
             models.Index(fields=["status", "-published_at"], name="article_status_pub_idx"),
             models.Index(fields=["kind", "status", "-published_at"], name="article_kind_pub_idx"),
+            # Conditional GET reads the latest edit of any story (articles.conditional).
+            models.Index(fields=["-updated_at"], name="article_updated_idx"),
         ]
 
     def __str__(self):

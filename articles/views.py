@@ -12,7 +12,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.html import strip_tags
 from django.views.generic import DetailView, ListView, TemplateView
 
-from .conditional import conditional_response
+from .conditional import conditional_response, page_validators, site_dates
 from .filters import ArticleFilter, TopicArticleFilter, filter_query, in_use
 from .models import Article, Correction, Topic
 from .search import excerpt, fold, mentions
@@ -73,7 +73,9 @@ class ArticleDetailView(DetailView):
         return Article.objects.published()
 
     def get_queryset(self):
-        visible = self.visible().annotate(is_corrected=has_public_correction())
+        visible = self.visible().annotate(
+            is_corrected=has_public_correction(), **site_dates()
+        )
         return visible.prefetch_related(
             "topics",
             Prefetch(
@@ -99,9 +101,9 @@ class ArticleDetailView(DetailView):
 
         if not self.object.is_published():
             return respond()
-        # The page also shows related briefs and the topics in the navigation:
-        # any change to the published stories may change it.
-        return conditional_response(request, Article.objects.published(), respond)
+        # The page also shows related briefs, figures and the topics in the
+        # navigation: any change to the content may change it.
+        return conditional_response(request, page_validators(self.object), respond)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

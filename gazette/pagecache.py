@@ -8,6 +8,10 @@ outlive the next scheduled publication either: its time to live stops there,
 so a story scheduled for 9:00 is on every page at 9:00, with no process
 having to wake up for it. The version lives in a cache every worker shares
 (``STATE_CACHE``); the pages may stay in each worker's memory.
+
+Values that many pages share (the navigation's topics) are kept the same way
+with ``versioned()``, so that a page built for a logged-in reader does not
+compute them again, and they go stale exactly when cached pages do.
 """
 
 import logging
@@ -17,8 +21,9 @@ from datetime import datetime
 
 from django.apps import apps
 from django.conf import settings
-from django.core.cache import caches
+from django.core.cache import cache, caches
 from django.db import transaction
+from django.utils import timezone
 
 STATE_KEY = "gazette:content-state"
 # Shared by every worker (settings.CACHES): a file cache or Redis.
@@ -61,6 +66,46 @@ def content_refresh() -> ContentState:
     )
     caches[STATE_CACHE].set(STATE_KEY, state, timeout=None)
     return state
+
+
+def content_version():
+    """The current content version, or None when the shared cache is down."""
+    try:
+        return content_state(now=timezone.now()).version
+    except Exception as error:
+        logger.warning("Cache unavailable: %r", error)
+        return None
+
+
+def kept(key, compute, seconds):
+    """``compute()``, kept ``seconds`` in the cache; computed anew when the
+    cache is down, so that an outage slows pages down but never breaks them."""
+    try:
+        value = cache.get(key)
+    except Exception as error:
+        logger.warning("Cache unavailable: %r", error)
+        return compute()
+    if value is None:
+        value = compute()
+        if seconds > 0:
+            try:
+                cache.set(key, value, seconds)
+            except Exception as error:
+                logger.warning("Cache unavailable: %r", error)
+    return value
+
+
+def versioned(name, compute):
+    """``compute()``, kept until the content changes or the next publication
+    is due; computed anew when the cache is down."""
+    now = timezone.now()
+    try:
+        state = content_state(now=now)
+    except Exception as error:
+        logger.warning("Cache unavailable: %r", error)
+        return compute()
+    seconds = state.seconds_fresh(now=now, limit=settings.GAZETTE_PAGE_CACHE_SECONDS)
+    return kept(f"gazette:value:{state.version}:{name}", compute, seconds)
 
 
 def _refresh_after_write(using):

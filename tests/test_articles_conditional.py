@@ -144,3 +144,18 @@ def test_preview_of_a_draft_is_never_conditional(client):
     assert response.status_code == 200
     assert "ETag" not in response
     assert "no-cache" in response["Cache-Control"]
+
+
+def test_story_page_changes_when_its_topic_is_renamed(client, settled):
+    # The ETag follows the content version: anything the page shows, not
+    # only the stories, makes it change.
+    story, _ = settled
+    url = story.get_absolute_url()
+    etag, _ = validators(client, url)
+    assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    topic = story.topics.get()
+    topic.name = "Nouveau nom"
+    topic.save()
+    response = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 200
+    assert "Nouveau nom" in response.content.decode()

@@ -7,6 +7,7 @@ from django.urls import resolve, reverse
 from django.utils import timezone
 
 from articles.models import Kind, Status
+from gazette.pagecache import content_state
 
 from .factories import make_article, make_brief, make_stories, make_topic
 
@@ -278,6 +279,9 @@ def test_query_count_is_the_same_for_5_and_500_stories(
     for count in (5, 495):
         make_stories(count, topics=[topic, make_topic()], standfirst="Les échanges.")
         cache.clear()  # the topic counts, kept for a minute, are counted again
+        # With Redis the content state shares that cache: warm it, as the
+        # SQLite settings (a cache of its own) find it.
+        content_state(now=timezone.now())
         with django_assert_num_queries(queries):
             response = client.get(url)
         assert response.status_code == 200

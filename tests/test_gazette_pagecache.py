@@ -182,6 +182,27 @@ def test_pages_are_built_from_the_database_when_the_cache_is_down(client, settin
         assert "X-Cache" not in response
 
 
+def test_listings_and_feeds_answer_when_the_cache_is_down(client, settings):
+    # The topic counts and the navigation are kept in the cache too: an outage
+    # makes them computed for every request, never an error.
+    topic = make_topic(name="Chine")
+    story = make_article(title="Sans cache", topics=[topic])
+    settings.CACHES = DEAD_REDIS
+    for url in (
+        "/articles/",
+        f"/articles/?topic={topic.slug}",
+        "/articles/?q=cache",
+        "/themes/",
+        topic.get_absolute_url(),
+        "/flux/rss/",
+        story.get_absolute_url(),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        page = response.content.decode()
+        assert story.get_absolute_url() in page or "Chine" in page, url
+
+
 def test_a_write_succeeds_when_the_cache_is_down(settings):
     settings.CACHES = DEAD_REDIS
     story = make_article(title="Écrit malgré tout")

@@ -5,12 +5,15 @@ from django.core.management import call_command
 
 from articles.models import Article, Status, Topic
 from gazette.management.commands.bench import parse_wrk
+from trade.models import Figure, Pair
 
 pytestmark = pytest.mark.django_db
 
 
-def seed(stories, topics=5):
-    call_command("seed_demo", stories=stories, topics=topics, stdout=StringIO())
+def seed(stories, topics=5, figures=0):
+    call_command(
+        "seed_demo", stories=stories, topics=topics, figures=figures, stdout=StringIO()
+    )
 
 
 def test_seed_demo_creates_the_archive_once():
@@ -42,6 +45,15 @@ def test_seed_demo_stories_are_complete_and_mostly_published(client):
     assert client.get("/").status_code == 200
 
 
+def test_seed_demo_stories_are_found_by_search(client):
+    seed(20)
+    story = Article.objects.published().filter(slug__startswith="demo-").first()
+    word = story.title.split()[2]
+    assert len(word) > 3
+    page = client.get("/articles/", {"q": word}).content.decode()
+    assert f'href="{story.get_absolute_url()}"' in page
+
+
 def test_seed_demo_makes_its_stories_visible_through_the_page_cache(client):
     seed(10)
     client.get("/")
@@ -49,6 +61,27 @@ def test_seed_demo_makes_its_stories_visible_through_the_page_cache(client):
     seed(20)
     newest = Article.objects.published().first()
     assert newest.title in client.get("/").content.decode()
+
+
+def test_seed_demo_creates_trade_figures_once(client):
+    seed(10, figures=450)
+    figures = Figure.objects.filter(slug__startswith="demo-")
+    assert figures.count() == 450
+    seed(10, figures=450)
+    assert figures.count() == 450
+    seed(10, figures=600)
+    assert figures.count() == 600
+    # Sourced, hence public; 200 a pair, each side reporting.
+    assert Figure.objects.published().filter(slug__startswith="demo-").count() == 600
+    pair = Pair.objects.get(slug="demo-xa-xb")
+    assert figures.filter(pair.between()).count() == 200
+    citing = Article.objects.published().filter(figures__in=figures).distinct()
+    assert citing.count() == 3
+    page = client.get(pair.get_absolute_url())
+    assert page.status_code == 200
+    assert citing.filter(figures__in=figures.filter(pair.between())).get().title in (
+        page.content.decode()
+    )
 
 
 WRK_OUTPUT = """Running 5s test @ http://127.0.0.1:8799/

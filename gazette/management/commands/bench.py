@@ -26,8 +26,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from articles.models import Article, Status, Topic
+from trade.models import Pair
 
 HOST = "127.0.0.1"
 BYPASS_COOKIE = "bench=uncached"
@@ -36,7 +38,9 @@ BYPASS_COOKIE = "bench=uncached"
 TARGETS = {
     ("Article", True): (85, 0),
     ("Article", False): (20, 6),
+    ("Liste filtrée par thème", False): (15, None),
     ("Thème (liste filtrée)", False): (15, None),
+    ("Recherche", False): (5, None),
 }
 
 
@@ -58,10 +62,16 @@ def pages():
         .first()
     )
     topic = Topic.objects.filter(slug="demo-000").first() or Topic.objects.first()
+    pair = Pair.objects.filter(slug="demo-xa-xb").first() or Pair.objects.first()
     return [
         ("Accueil", "/", True),
         ("Article", story.get_absolute_url(), True),
+        ("Liste filtrée par thème", f"/articles/?topic={topic.slug}", True),
         ("Thème (liste filtrée)", topic.get_absolute_url(), True),
+        # A word of one of the synthetic subjects: in most stories.
+        ("Recherche", "/articles/?q=ferroviaire", True),
+        ("Flux du thème", reverse("articles:topic_feed_rss", args=[topic.slug]), True),
+        ("Chiffres d’une paire", pair.get_absolute_url(), True),
         ("Fichier statique", staticfiles_storage.url("css/gazette.css"), False),
         ("Plancher (vue triviale)", "/bench/floor", False),
     ]
@@ -133,7 +143,9 @@ class Command(BaseCommand):
                 for label, url, cacheable in rows:
                     for cached in (True, False) if cacheable else (None,):
                         self.wrk(port, url, cached, 1, connections)  # warm up
+                        self.drain(port)
                         run = self.wrk(port, url, cached, duration, connections)
+                        self.drain(port)
                         best = results.get((label, cached))
                         if best is None or run.rps > best.rps:
                             results[label, cached] = run
@@ -212,6 +224,23 @@ class Command(BaseCommand):
                 f"Unreadable wrk output ({error!r}):\n{output}"
             ) from error
 
+    @staticmethod
+    def drain(port, seconds=60):
+        """Wait for the workers to finish what wrk left queued when it stopped
+        (slow pages), so that the next row is not measured behind it."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            start = time.monotonic()
+            try:
+                with urllib.request.urlopen(
+                    f"http://{HOST}:{port}/bench/floor", timeout=seconds
+                ):
+                    pass
+            except OSError:
+                pass
+            if time.monotonic() - start < 0.2:
+                return
+
     def print_table(self, rows, results, queries, connections):
         floor = results["Plancher (vue triviale)", None].rps
         load = ", ".join(f"{n:.1f}" for n in os.getloadavg())
@@ -233,9 +262,11 @@ class Command(BaseCommand):
                 sql = queries[url][0 if cached else 1]
                 mode = {True: "oui", False: "non", None: "—"}[cached]
                 ratio = 100 * run.rps / floor
+                # No answer within the run (all timed out): no latency to compare.
+                spread = f"{run.p99_ms / run.p50_ms:.1f}" if run.p50_ms else "—"
                 self.stdout.write(
                     f"| {label} | {mode} | {run.rps:.0f} | {run.p50_ms:.2f} ms "
-                    f"| {run.p99_ms:.2f} ms | {run.p99_ms / run.p50_ms:.1f} | {sql} "
+                    f"| {run.p99_ms:.2f} ms | {spread} | {sql} "
                     f"| {ratio:.0f} % | {run.errors} "
                     f"| {self.missed(label, cached, run, sql, ratio)} |"
                 )
@@ -250,7 +281,7 @@ class Command(BaseCommand):
             misses.append(f"ratio ≥ {min_ratio} %")
         if max_sql is not None and sql > max_sql:
             misses.append(f"SQL ≤ {max_sql}")
-        if run.p99_ms >= 2 * run.p50_ms:
+        if not run.p50_ms or run.p99_ms >= 2 * run.p50_ms:
             misses.append("p99 < 2 × p50")
         if run.errors:
             misses.append("aucune erreur")
@@ -351,8 +382,9 @@ class Command(BaseCommand):
     @staticmethod
     def health(port):
         try:
+            # Under load the probe waits behind the slow pages like any request.
             with urllib.request.urlopen(
-                f"http://{HOST}:{port}/healthz", timeout=5
+                f"http://{HOST}:{port}/healthz", timeout=30
             ) as r:
                 return r.status, json.load(r)
         except urllib.error.HTTPError as error:
