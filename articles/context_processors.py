@@ -23,6 +23,23 @@ def nav_topics():
     return items, frozenset(url for url, _ in links)
 
 
+def nav_countries():
+    """The links to every country page with a published story, by name.
+
+    Countries belong to the trade app: they are reached through Article's
+    ``countries`` relation, so that articles never imports trade.
+    """
+    relation = Article._meta.get_field("countries")
+    countries = relation.related_model.objects.filter(
+        Exists(Article.objects.published().filter(countries=OuterRef("pk")))
+    ).order_by("name")
+    return format_html_join(
+        " · ",
+        '<a href="{}">{}</a>',
+        ((country.get_absolute_url(), country.name) for country in countries),
+    )
+
+
 def nav_items(request):
     """The navigation's topic links, the current page's marked."""
     items, urls = versioned("nav_topics", nav_topics)
@@ -34,7 +51,7 @@ def nav_items(request):
 
 
 def site(request):
-    """Site name and address, the navigation's topic links.
+    """Site name and address, the navigation's topic and country links.
 
     The links are a callable, so that pages without the navigation never ask
     for them. They are kept as HTML until the content changes (``versioned``):
@@ -45,4 +62,5 @@ def site(request):
         "site_name": settings.SITE_NAME,
         "site_url": settings.SITE_URL,
         "nav_topic_items": lambda: nav_items(request),
+        "nav_country_links": lambda: versioned("nav_countries", nav_countries),
     }

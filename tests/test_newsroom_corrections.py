@@ -81,7 +81,7 @@ def test_listing_query_count_stays_constant_with_corrections(
     for _ in range(10):
         correct(make_article())
         correct(make_brief())
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         client.get("/")
 
 

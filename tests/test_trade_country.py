@@ -74,10 +74,24 @@ def test_country_page_query_count_does_not_grow(client, countries, django_assert
 
     kz, _ = countries
     cache.clear()
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         client.get(kz.get_absolute_url())
     for n in range(30):
         kz.stories.add(make_article(title=f"Encore {n}"))
     cache.clear()
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         client.get(kz.get_absolute_url())
+
+
+def test_every_page_links_to_the_country_pages(client, countries):
+    kz, cn = countries
+    for url in ["/", "/articles/", "/themes/", kz.get_absolute_url(), "/chiffres/"]:
+        footer = soup(client.get(url)).select_one(".site-footer__countries")
+        links = [(a["href"], a.get_text()) for a in footer.select("a")]
+        assert links == [("/pays/chine/", "Chine"), ("/pays/kazakhstan/", "Kazakhstan")]
+
+
+def test_a_country_with_only_drafts_is_not_linked(client, countries):
+    fr = make_country(code="FR", name="France", slug="france")
+    fr.stories.add(make_article(title="Brouillon français", status=Status.DRAFT))
+    assert "/pays/france/" not in client.get("/").content.decode()
