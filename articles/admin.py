@@ -19,10 +19,17 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 
 from .models import Article, Correction, EditConflict, SlugRedirect, Status, Topic
 from .rendering import render_markdown
-from .revisions import changed_fields, revision_label, revisions_diff
+from .revisions import (
+    changed_fields,
+    linked_ids,
+    links_by_record,
+    revision_label,
+    revisions_diff,
+)
 from .templatetags.gazette import french_date
 from .views import PREVIEW_MAX_AGE, preview_url
 
@@ -79,6 +86,10 @@ class ArticleAdminForm(forms.ModelForm):
                     .values_list("version", flat=True)
                     .first()
                 )
+                record = getattr(self.instance, SIMPLE_HISTORY_REVERSE_ATTR_NAME, None)
+                if record is not None:
+                    # A revision being restored brings back its links too.
+                    self.initial.update(linked_ids(record))
 
     def clean(self):
         cleaned = super().clean()
@@ -450,10 +461,11 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
     def set_history_delta_changes(self, request, historical_records, **kwargs):
         records = list(historical_records)
+        links = links_by_record(records)
         for newer, older in zip(records, records[1:]):
             newer.changed = [
                 Article._meta.get_field(name).verbose_name
-                for name in changed_fields(older, newer)
+                for name in changed_fields(older, newer, links)
             ]
 
     def revert_disabled(self, request, obj=None):

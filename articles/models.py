@@ -172,8 +172,11 @@ class Article(models.Model):
 
     objects = ArticleQuerySet.as_manager()
     # Derived columns are rebuilt on save: a revision keeps what editors wrote.
+    # Topics and related stories are part of a version too: a restore brings
+    # them back.
     history = HistoricalRecords(
         excluded_fields=["body_html", "search_title", "search_text", "search_document"],
+        m2m_fields=[topics, related],
         verbose_name="version d’article",
     )
 

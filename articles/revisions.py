@@ -20,7 +20,21 @@ COMPARED_FIELDS = [
     "dateline",
     "credit",
 ]
+# The links a version keeps (history m2m fields), with the column of their
+# rows that names the other end and how to print it.
+COMPARED_LINKS = {
+    "topics": ("topic_id", "topic__name"),
+    "related": ("to_article_id", "to_article__title"),
+}
 _TOKENS = re.compile(r"(\s+)")
+
+
+def linked_ids(record) -> dict[str, list[int]]:
+    """The topics and related stories a version linked, as form initial data."""
+    return {
+        name: [pk for pk in getattr(record, name).values_list(column, flat=True) if pk]
+        for name, (column, _) in COMPARED_LINKS.items()
+    }
 
 
 def words_diff(old: str, new: str) -> str:
@@ -39,6 +53,11 @@ def words_diff(old: str, new: str) -> str:
 
 
 def _display(record, name):
+    if name in COMPARED_LINKS:
+        # A linked object deleted since reads as nothing.
+        label = COMPARED_LINKS[name][1]
+        names = sorted(n for n in getattr(record, name).values_list(label, flat=True) if n)
+        return ", ".join(names) or "—"
     value = getattr(record, name)
     if value is None or value == "":
         return "—"
@@ -48,10 +67,26 @@ def _display(record, name):
     return str(display() if display else value)
 
 
-def changed_fields(old, new) -> list[str]:
+def links_by_record(records) -> dict[int, dict[str, set[int]]]:
+    """For each version, the ids its links pointed to: one query per link field
+    whatever the number of versions (diff_against would ask per version)."""
+    links = {r.history_id: {name: set() for name in COMPARED_LINKS} for r in records}
+    if not records:
+        return links
+    for name, (column, _) in COMPARED_LINKS.items():
+        rows = getattr(records[0], name).model.objects.filter(history_id__in=links)
+        for history_id, pk in rows.values_list("history_id", column):
+            links[history_id][name].add(pk)
+    return links
+
+
+def changed_fields(old, new, links=None) -> list[str]:
     """Names of the editor's fields that differ between two historical records."""
     delta = new.diff_against(old, included_fields=COMPARED_FIELDS)
-    return [name for name in COMPARED_FIELDS if name in delta.changed_fields]
+    names = [name for name in COMPARED_FIELDS if name in delta.changed_fields]
+    links = links or links_by_record([old, new])
+    before, after = links[old.history_id], links[new.history_id]
+    return names + [name for name in COMPARED_LINKS if before[name] != after[name]]
 
 
 def revisions_diff(old, new) -> list[dict]:

@@ -135,3 +135,35 @@ def test_history_page_query_count_does_not_grow_with_revisions(client, edited):
         edited._history_user = make_user()
         edited.save()
     assert queries_for(client, url) == few
+
+
+def test_topic_changes_are_kept_compared_and_restored(client):
+    from .factories import make_topic
+
+    client.force_login(make_user(EDITORS, username="rosa"))
+    chine, inde = make_topic(name="Chine"), make_topic(name="Inde")
+    story = make_article(title="Le blé", status=Status.DRAFT, published_at=None)
+    story.topics.set([chine])
+    url = f"{ADMIN}{story.pk}/change/"
+    page = client.get(url)
+    data = form_data(page, "#article_form", title="Le blé, suite")
+    data["topics"] = [str(inde.pk)]
+    assert client.post(url, data).status_code == 302
+    assert list(story.topics.all()) == [inde]
+
+    with_chine = next(r for r in story.history.all() if list(r.topics.all()) and r.topics.get().topic_id == chine.pk)
+    newest = story.history.first()
+    response = client.get(
+        f"{ADMIN}{story.pk}/history/compare/",
+        {"de": with_chine.history_id, "a": newest.history_id},
+    )
+    diff = {row.th.get_text(): row.td for row in soup(response).select(".revision-diff tr")}
+    assert [d.get_text() for d in diff["Thèmes"].select("del")] == ["Chine"]
+    assert [i.get_text() for i in diff["Thèmes"].select("ins")] == ["Inde"]
+
+    restore = f"{ADMIN}{story.pk}/history/{with_chine.history_id}/"
+    page = client.get(restore)
+    chosen = soup(page).select("select[name=topics] option[selected]")
+    assert [option["value"] for option in chosen] == [str(chine.pk)]
+    assert client.post(restore, form_data(page, "#content-main form")).status_code == 302
+    assert list(story.topics.all()) == [chine]
