@@ -2,18 +2,20 @@ import pytest
 from bs4 import BeautifulSoup
 
 from tests.factories import make_figure
-from trade.models import Figure
+from trade.models import Figure, Target
 
 pytestmark = pytest.mark.django_db
 
 
 def test_admin_pages_load(admin_client, trade_seeded):
     figure = Figure.objects.get(slug="kz-cn-2024-variation")
+    # Not pk 1: PostgreSQL's sequences do not restart between tests.
+    target = Target.objects.get()
     for url in [
         "/admin/trade/figure/",
         "/admin/trade/figure/?annee=2024&nature__exact=reported",
         f"/admin/trade/figure/{figure.pk}/change/",
-        "/admin/trade/target/1/change/",
+        f"/admin/trade/target/{target.pk}/change/",
         "/admin/trade/source/",
         f"/admin/articles/article/{trade_seeded.pk}/change/",
     ]:
