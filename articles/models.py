@@ -292,7 +292,7 @@ class Article(models.Model):
         return (
             self.status == Status.PUBLISHED
             and self.published_at is not None
-            and self.published_at > timezone.now()
+            and not self.is_published()
         )
 
 

@@ -28,7 +28,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from articles.models import Article, Status, Topic
+from articles.models import Article, Topic
 from trade.models import Pair
 
 HOST = "127.0.0.1"
@@ -58,7 +58,7 @@ def pages():
     story = (
         Article.objects.published()
         .articles()
-        .filter(related__status=Status.PUBLISHED)
+        .filter(related__in=Article.objects.published())
         .first()
     )
     topic = Topic.objects.filter(slug="demo-000").first() or Topic.objects.first()
