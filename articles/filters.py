@@ -7,6 +7,7 @@ is one ``FacetFilter`` line naming the relation, e.g.
 ``country = FacetFilter("countries", label="Pays")``.
 """
 import html
+import unicodedata
 from datetime import date, datetime, time, timedelta
 
 import django_filters
@@ -166,7 +167,12 @@ class DayFilter(django_filters.Filter):
 
 class ArticleFilterForm(forms.Form):
     def clean_q(self):
-        text = self.cleaned_data["q"]
+        # Control characters mean nothing in a search and cannot be written
+        # in XML: a feed titled with them would not serialise.
+        text = "".join(
+            " " if unicodedata.category(c) == "Cc" else c
+            for c in self.cleaned_data["q"]
+        ).strip()
         if text and not search_terms(text):
             raise forms.ValidationError("Cherchez au moins un mot de deux lettres.")
         return text

@@ -119,3 +119,9 @@ def test_drafts_never_reach_a_listing_feed(client, newsroom):
         "/pays/kazakhstan/atom/?kind=brief",
     ]:
         assert "Brève en brouillon" not in client.get(url).content.decode()
+
+
+def test_control_characters_in_a_search_never_break_the_feed(client, newsroom):
+    _, feed, _ = fetch_feed(client, "/articles/flux/rss/?q=%C3%A9changes%1B")
+    assert feed.feed.title.endswith("«\u202féchanges\u202f»")
+    assert client.get("/articles/?q=%1B%00").status_code == 200
