@@ -85,11 +85,10 @@ class StoryMetadata:
     structured_data: list
 
 
-def story_metadata(story):
-    """Sharing and search metadata; the story's topics must be prefetched."""
+def story_metadata(story, topics):
+    """Sharing and search metadata; ``topics`` are the story's."""
     url = absolute_url(story.get_absolute_url())
     home = absolute_url(reverse("articles:home"))
-    topics = list(story.topics.all())
     keywords = [topic.name for topic in topics]
     picture = story_picture(story) or default_picture()
     description = Truncator(story.standfirst or story.title).words(40)

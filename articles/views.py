@@ -4,13 +4,15 @@ from itertools import groupby
 from urllib.parse import urlencode
 
 from django.core import signing
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.html import strip_tags
 from django.views.generic import DetailView, ListView, TemplateView
+
+from gazette.pagecache import versioned
 
 from .conditional import conditional_response, page_validators, site_dates
 from .filters import ArticleFilter, TopicArticleFilter, filter_query, in_use
@@ -19,6 +21,9 @@ from .search import excerpt, fold, mentions
 from .seo import story_metadata
 
 CARD_FIELDS = ("title", "slug", "kind", "standfirst", "published_at", "dateline")
+# What a story page never shows: the Markdown source and the search copies
+# (the folded text and its tsvector are as long as the story).
+UNSHOWN_FIELDS = ("body", "search_title", "search_text", "search_document")
 PREVIEW_SALT = "articles.preview"
 PREVIEW_MAX_AGE = timedelta(hours=48)
 
@@ -28,13 +33,24 @@ def has_public_correction():
     return Exists(Correction.objects.filter(article=OuterRef("pk"), public=True))
 
 
-def cards(queryset):
+def cards(queryset, with_topics=True):
     """Stories as listing cards: only the columns a card shows, topics prefetched."""
-    return (
-        queryset.only(*CARD_FIELDS)
-        .annotate(is_corrected=has_public_correction())
-        .prefetch_related("topics")
+    queryset = queryset.only(*CARD_FIELDS).annotate(
+        is_corrected=has_public_correction()
     )
+    return queryset.prefetch_related("topics") if with_topics else queryset
+
+
+def story_relations(story):
+    """A story's topics, and its published related stories as cards with their
+    own topics (two queries): what its page shows of other rows, kept until
+    the content changes (``versioned``), while the story itself is read for
+    every request."""
+    related = list(
+        cards(story.related.published(), with_topics=False).order_by("-published_at")
+    )
+    prefetch_related_objects([story, *related], "topics")
+    return list(story.topics.all()), related
 
 
 def preview_url(article):
@@ -73,16 +89,8 @@ class ArticleDetailView(DetailView):
         return Article.objects.published()
 
     def get_queryset(self):
-        visible = self.visible().annotate(
+        return self.visible().defer(*UNSHOWN_FIELDS).annotate(
             is_corrected=has_public_correction(), **site_dates()
-        )
-        return visible.prefetch_related(
-            "topics",
-            Prefetch(
-                "related",
-                queryset=cards(Article.objects.published()).order_by("-published_at"),
-                to_attr="published_related",
-            ),
         )
 
     def get(self, request, *args, **kwargs):
@@ -108,11 +116,14 @@ class ArticleDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         story = self.object
-        related = story.published_related
+        topics, related = versioned(
+            f"story-relations:{story.pk}", lambda: story_relations(story)
+        )
+        context["topics"] = topics
         context["related_briefs"] = [r for r in related if r.is_brief]
         context["parent_articles"] = [r for r in related if not r.is_brief]
         context["is_preview"] = not story.is_published()
-        context["metadata"] = story_metadata(story)
+        context["metadata"] = story_metadata(story, topics)
         # Only a corrected story pays the query for its corrections.
         context["corrections"] = (
             list(story.corrections.filter(public=True)) if story.is_corrected else []

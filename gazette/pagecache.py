@@ -16,13 +16,16 @@ compute them again, and they go stale exactly when cached pages do.
 
 import logging
 import secrets
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache, caches
+from django.core.signals import request_finished, request_started
 from django.db import transaction
+from django.dispatch import receiver
 from django.utils import timezone
 
 STATE_KEY = "gazette:content-state"
@@ -30,6 +33,22 @@ STATE_KEY = "gazette:content-state"
 STATE_CACHE = "content-state"
 
 logger = logging.getLogger(__name__)
+
+# The state read once per request: the page cache, the validators and every
+# ``versioned()`` value of a page agree on it, for one round trip to the
+# shared cache instead of one each. Outside a request (commands, the shell),
+# nothing is remembered.
+_request_state: ContextVar[dict | None] = ContextVar("request_state", default=None)
+
+
+@receiver(request_started)
+def _remember_for_request(**kwargs):
+    _request_state.set({})
+
+
+@receiver(request_finished)
+def _forget_after_request(**kwargs):
+    _request_state.set(None)
 
 
 @dataclass(frozen=True)
@@ -46,11 +65,16 @@ class ContentState:
 
 def content_state(*, now: datetime) -> ContentState:
     """The current state; a new one once a scheduled story is due."""
-    state = caches[STATE_CACHE].get(STATE_KEY)
+    memo = _request_state.get()
+    state = memo.get(STATE_KEY) if memo is not None else None
+    if state is None:
+        state = caches[STATE_CACHE].get(STATE_KEY)
     if state is None or (
         state.next_publication is not None and state.next_publication <= now
     ):
         state = content_refresh()
+    if memo is not None:
+        memo[STATE_KEY] = state
     return state
 
 
@@ -65,6 +89,9 @@ def content_refresh() -> ContentState:
         .first(),
     )
     caches[STATE_CACHE].set(STATE_KEY, state, timeout=None)
+    memo = _request_state.get()
+    if memo is not None:
+        memo[STATE_KEY] = state
     return state
 
 

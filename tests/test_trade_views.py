@@ -267,3 +267,21 @@ def test_pair_page_writes_dates_in_french_and_labels_its_tables(client, trade_se
     assert dates["2024-04-01"] == "1er avril 2024"
     for table in page.select(".figures-table table"):
         assert page.find(id=table["aria-labelledby"]).name == "h2"
+
+
+def test_key_figures_box_is_kept_until_the_content_changes(
+    client, db, django_assert_num_queries
+):
+    story = make_article()
+    figure = make_figure(stories=[story], value="43.8")
+    client.cookies["lecteur"] = "connecté"  # bypasses the page cache
+    assert "43,8" in client.get(story.get_absolute_url()).content.decode()
+    # The story's row only: its relations and its box are kept.
+    with django_assert_num_queries(1):
+        client.get(story.get_absolute_url())
+    figure.value = "48.7"
+    figure.save()
+    box = soup(client.get(story.get_absolute_url())).select_one(".key-figures")
+    assert "48,7" in box.get_text() and "43,8" not in box.get_text()
+    figure.stories.clear()
+    assert not soup(client.get(story.get_absolute_url())).select_one(".key-figures")

@@ -2,8 +2,11 @@
 search highlights."""
 import json
 from datetime import datetime
+from functools import cache
 
 from django import template
+from django.conf import settings
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
@@ -71,3 +74,70 @@ def json_ld(data):
 def isoformat(value):
     """ISO 8601 (W3C datetime) to the second, with the Paris offset."""
     return iso(value) if value else ""
+
+
+@register.simple_tag(takes_context=True)
+def story_card(context, story, level=3, compact=False, lead=False):
+    """A story's card in listings, on the home page and under a story.
+
+    Written in Python rather than as an included template: a listing shows 20
+    of them, and each inclusion cost more than the rest of the page.
+    ``search_terms`` in the context are highlighted in the title and standfirst.
+    """
+    terms = context.get("search_terms")
+    classes = "card"
+    if story.is_brief:
+        classes += " card--brief"
+    if lead:
+        classes += " card--lead"
+    badge = '<span class="badge">Brève</span> ' if story.is_brief else ""
+    topic = next(iter(story.topics.all()), None)
+    title = highlight(story.title, terms) if terms else story.title
+    parts = [
+        format_html(
+            '<article class="{}">\n  <p class="card__kicker">{}{}</p>\n'
+            '  <h{} class="card__title"><a href="{}">{}</a></h{}>\n',
+            classes,
+            mark_safe(badge),
+            topic.name if topic else "",
+            level,
+            story.get_absolute_url(),
+            title,
+            level,
+        )
+    ]
+    if story.standfirst and not compact:
+        standfirst = highlight(story.standfirst, terms) if terms else story.standfirst
+        parts.append(format_html('  <p class="card__standfirst">{}</p>\n', standfirst))
+    excerpt = getattr(story, "search_excerpt", "")
+    if excerpt:
+        parts.append(format_html('  <p class="card__excerpt">{}</p>\n', excerpt))
+    corrected = (
+        ' <span class="badge badge--corrected">Corrigé</span>'
+        if getattr(story, "is_corrected", False)
+        else ""
+    )
+    parts.append(
+        format_html(
+            '  <p class="card__meta">{}{}</p>\n</article>',
+            time_tag(story.published_at),
+            mark_safe(corrected),
+        )
+    )
+    return mark_safe("".join(parts))
+
+
+@cache
+def _site_link(name, urlconf, prefix):
+    try:
+        return reverse(name, urlconf=urlconf)
+    except NoReverseMatch:
+        return ""
+
+
+@register.simple_tag
+def site_link(name):
+    """The address of a page every page links to (``{% url %}`` reverses for
+    each page, a dozen times in base.html), or "" when the URLconf lacks it:
+    the figures, for the articles app on its own."""
+    return _site_link(name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
