@@ -8,6 +8,10 @@ from gazette.pagecache import versioned
 from .models import Article, Topic
 
 
+# The values every page with the navigation reads (``pagecache.preload``).
+SITE_VALUES = ("nav_topics", "nav_countries")
+
+
 def nav_topics():
     """The list items linking every topic with a published story, by name,
     and their addresses."""

@@ -12,9 +12,10 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.html import strip_tags
 from django.views.generic import DetailView, ListView, TemplateView
 
-from gazette.pagecache import versioned
+from gazette.pagecache import preload, versioned
 
 from .conditional import conditional_response, page_validators, site_dates
+from .context_processors import SITE_VALUES
 from .filters import ArticleFilter, TopicArticleFilter, filter_query, in_use
 from .models import Article, Correction, Topic
 from .search import excerpt, fold, mentions
@@ -65,6 +66,7 @@ class HomeView(TemplateView):
     briefs_count = 8
 
     def get_context_data(self, **kwargs):
+        preload(*SITE_VALUES)
         context = super().get_context_data(**kwargs)
         published = Article.objects.published()
         articles = list(cards(published.articles())[: self.latest_count + 1])
@@ -116,6 +118,7 @@ class ArticleDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         story = self.object
+        preload(*SITE_VALUES, f"story-relations:{story.pk}")
         topics, related = versioned(
             f"story-relations:{story.pk}", lambda: story_relations(story)
         )
@@ -204,6 +207,7 @@ class ArticleListView(ListView):
         return stories
 
     def get_context_data(self, **kwargs):
+        preload(*SITE_VALUES)
         context = super().get_context_data(filterset=self.filterset, **kwargs)
         page = context["page_obj"]
         context["page_range"] = page.paginator.get_elided_page_range(

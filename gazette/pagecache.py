@@ -131,8 +131,29 @@ def versioned(name, compute):
     except Exception as error:
         logger.warning("Cache unavailable: %r", error)
         return compute()
+    key = _value_key(state, name)
+    memo = _request_state.get()
+    if memo is not None and key in memo:
+        return memo[key]
     seconds = state.seconds_fresh(now=now, limit=settings.GAZETTE_PAGE_CACHE_SECONDS)
-    return kept(f"gazette:value:{state.version}:{name}", compute, seconds)
+    return kept(key, compute, seconds)
+
+
+def preload(*names):
+    """Read the ``versioned()`` values a page is about to ask for in one round
+    trip, for the rest of the request."""
+    memo = _request_state.get()
+    if memo is None:
+        return
+    try:
+        state = content_state(now=timezone.now())
+        memo.update(cache.get_many([_value_key(state, name) for name in names]))
+    except Exception as error:
+        logger.warning("Cache unavailable: %r", error)
+
+
+def _value_key(state, name):
+    return f"gazette:value:{state.version}:{name}"
 
 
 def _refresh_after_write(using):

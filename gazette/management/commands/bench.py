@@ -33,6 +33,7 @@ from trade.models import Pair
 
 HOST = "127.0.0.1"
 BYPASS_COOKIE = "bench=uncached"
+FLOOR = "Plancher (vue triviale)"
 # The targets: (page, served from the cache) -> (minimum ratio to the
 # floor in %, maximum SQL queries per request).
 TARGETS = {
@@ -73,7 +74,7 @@ def pages():
         ("Flux du thème", reverse("articles:topic_feed_rss", args=[topic.slug]), True),
         ("Chiffres d’une paire", pair.get_absolute_url(), True),
         ("Fichier statique", staticfiles_storage.url("css/gazette.css"), False),
-        ("Plancher (vue triviale)", "/bench/floor", False),
+        (FLOOR, "/bench/floor", False),
     ]
 
 
@@ -109,6 +110,12 @@ class Command(BaseCommand):
         )
         parser.add_argument("--connections", type=int, default=16)
         parser.add_argument(
+            "--pages",
+            default="",
+            help="seulement les pages dont le nom contient l’un de ces mots "
+            "(séparés par des virgules) ; le plancher est toujours mesuré",
+        )
+        parser.add_argument(
             "--rounds",
             type=int,
             default=3,
@@ -129,6 +136,13 @@ class Command(BaseCommand):
         if options["redis_fault"]:
             return self.redis_fault(port, workers, soak or 30)
         rows = pages()
+        if options["pages"]:
+            words = [word.strip().lower() for word in options["pages"].split(",")]
+            rows = [
+                row
+                for row in rows
+                if row[0] == FLOOR or any(word in row[0].lower() for word in words)
+            ]
         # The in-process requests below are not the server's: keep them off stdout.
         logging.getLogger("gazette.request").setLevel(logging.WARNING)
         queries = {
@@ -242,7 +256,7 @@ class Command(BaseCommand):
                 return
 
     def print_table(self, rows, results, queries, connections):
-        floor = results["Plancher (vue triviale)", None].rps
+        floor = results[FLOOR, None].rps
         load = ", ".join(f"{n:.1f}" for n in os.getloadavg())
         self.stdout.write(
             f"\n{connections} connexions, wrk sur 127.0.0.1, {os.cpu_count()} cœurs, "
