@@ -9,6 +9,7 @@ is one ``FacetFilter`` line naming the relation, e.g.
 import html
 import unicodedata
 from datetime import date, datetime, time, timedelta
+from typing import NamedTuple
 
 import django_filters
 from django import forms
@@ -28,9 +29,20 @@ MAX_FACET_VALUES = 20
 IN_USE_CACHE_SECONDS = 60
 
 
+class InUse(NamedTuple):
+    """An object with published stories, as listings and the index show it."""
+
+    pk: int
+    slug: str
+    name: str
+    url: str
+    story_count: int
+
+
 def in_use(relation):
     """Objects at the other end of Article's ``relation`` that have published
-    stories, each with their number (``story_count``), in French name order.
+    stories (``InUse``: light to keep and read back), with their number of
+    stories, in French name order.
 
     Cached for a minute: counting the links of every published story is the
     one query of a listing that grows with the archive (about 0.3 s for
@@ -44,9 +56,12 @@ def in_use(relation):
             **{f"{back}__in": Article.objects.published()}
         ).annotate(story_count=Count(back))
         # Databases compare bytes: « Économie » would follow « Zone euro ».
-        return sorted(counted, key=lambda item: (fold(item.name), item.name))
+        return [
+            InUse(item.pk, item.slug, item.name, item.get_absolute_url(), item.story_count)
+            for item in sorted(counted, key=lambda item: (fold(item.name), item.name))
+        ]
 
-    return kept(f"articles:in_use:{relation}", count, IN_USE_CACHE_SECONDS)
+    return kept(f"articles:in-use:{relation}", count, IN_USE_CACHE_SECONDS)
 
 
 def at_most_facet_values(values):
@@ -76,25 +91,36 @@ class FacetCheckboxes(forms.CheckboxSelectMultiple):
     took more than half the time of a listing)."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        attrs = widget["attrs"]
+        attrs = self.build_attrs(self.attrs, attrs)
+        selected = set(self.format_value(value))
         outer = {k: attrs[k] for k in ("id", "class") if attrs.get(k)}
-        boxes = "".join(
-            f"<div>\n    {self.render_option(option)}</div>"
-            for _, options, _ in widget["optgroups"]
-            for option in options
-        )
-        return mark_safe(f"<div{attributes(outer)}>{boxes}\n</div>")
+        name = escape(name)
+        boxes = []
+        for index, (option_value, label) in enumerate(self.choices):
+            # Each box inherits the widget's attributes, its id numbered.
+            option_attrs = dict(attrs)
+            if str(option_value) in selected:
+                option_attrs["checked"] = True
+            label_for = ""
+            if "id" in option_attrs:
+                option_attrs["id"] = box_id = self.id_for_label(attrs["id"], index)
+                label_for = f' for="{escape(box_id)}"'
+            boxes.append(
+                f'<div>\n    <label{label_for}><input type="{self.input_type}" '
+                f'name="{name}" value="{escape(option_value)}"'
+                f"{attributes(option_attrs)}>\n {escape(label)}</label>\n\n</div>"
+            )
+        return mark_safe(f"<div{attributes(outer)}>{''.join(boxes)}\n</div>")
 
-    @staticmethod
-    def render_option(option):
-        box_id = option["attrs"].get("id")
-        label_for = f' for="{escape(box_id)}"' if box_id else ""
-        return (
-            f'<label{label_for}><input type="{option["type"]}" '
-            f'name="{escape(option["name"])}" value="{escape(option["value"])}"'
-            f'{attributes(option["attrs"])}>\n {escape(option["label"])}</label>\n\n'
-        )
+
+class FacetField(forms.MultipleChoiceField):
+    """Its choices are built for each request and never changed: a form's copy
+    of the field shares them rather than copying hundreds of pairs."""
+
+    def __deepcopy__(self, memo):
+        result = forms.Field.__deepcopy__(self, memo)
+        result._choices = self._choices
+        return result
 
 
 class FacetFilter(django_filters.MultipleChoiceFilter):
@@ -104,6 +130,8 @@ class FacetFilter(django_filters.MultipleChoiceFilter):
     when the filter set is built; a slug naming no object at all is reported
     by ``unknown_slugs()`` so that the page can answer 404.
     """
+
+    field_class = FacetField
 
     def __init__(self, relation, **kwargs):
         kwargs.setdefault("widget", FacetCheckboxes)
@@ -117,6 +145,7 @@ class FacetFilter(django_filters.MultipleChoiceFilter):
     def load_choices(self):
         items = in_use(self.field_name)
         self.names = {item.slug: item.name for item in items}
+        self.ids = {item.slug: item.pk for item in items}
         self.extra["choices"] = [
             (item.slug, f"{item.name} ({item.story_count})") for item in items
         ]
@@ -134,9 +163,22 @@ class FacetFilter(django_filters.MultipleChoiceFilter):
         if not value:
             return qs
         # A subquery, not a join: a story in two chosen topics is listed once
-        # without a DISTINCT over the whole result.
-        linked = Article.objects.filter(**{f"{self.field_name}__slug__in": value})
-        return qs.filter(pk__in=linked.values("pk"))
+        # without a DISTINCT over the whole result. It reads the link table
+        # alone, by its index on the other end (the choices hold the ids).
+        through, story, other = link_table(self.field_name)
+        ids = [self.ids[slug] for slug in value]
+        linked = through.objects.filter(**{f"{other}__in": ids})
+        return qs.filter(pk__in=linked.values(story))
+
+
+def link_table(relation):
+    """Article's many-to-many ``relation`` (declared on either side) as its
+    link model, the name of its key to the story and of its key to the other end."""
+    field = Article._meta.get_field(relation)
+    if field.concrete:
+        through = field.remote_field.through
+        return through, field.m2m_field_name(), field.m2m_reverse_field_name()
+    return field.through, field.field.m2m_reverse_field_name(), field.field.m2m_field_name()
 
 
 def filter_query(request):

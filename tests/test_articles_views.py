@@ -201,3 +201,20 @@ def test_admin_lists_and_edits_stories(admin_client, seeded):
     response = admin_client.get(f"/admin/articles/article/{seeded.pk}/change/")
     assert response.status_code == 200
     assert "Chapô" in response.content.decode()
+
+
+@pytest.mark.parametrize("month", range(1, 13))
+def test_french_dates_name_each_month_as_django_translates_it(month):
+    from datetime import UTC, datetime
+
+    from django.utils import translation
+    from django.utils.dateformat import format as date_format
+
+    from articles.templatetags.gazette import french_date
+
+    value = datetime(2025, month, 1, 12, tzinfo=UTC)
+    with translation.override("fr"):
+        expected = f"1er {date_format(timezone.localtime(value), 'F Y')} à 13\u00a0h\u00a000"
+    if month in range(4, 11):  # summer time: UTC+2
+        expected = expected.replace("13\u00a0h", "14\u00a0h")
+    assert french_date(value) == expected

@@ -8,7 +8,6 @@ from django import template
 from django.conf import settings
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -25,11 +24,19 @@ def _local(value):
     return timezone.localtime(value) if isinstance(value, datetime) else value
 
 
+# The site speaks French only: its month names, without a translation lookup
+# for each date of a listing.
+MONTHS = (
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+)  # fmt: skip
+
+
 def french_date(value, with_time=True):
     """« 23 août 2025 à 9 h 40 » in the site's time zone (« 1er » for the first)."""
     local = _local(value)
     day = "1er" if local.day == 1 else str(local.day)
-    text = f"{day} {date_format(local, 'F Y')}"
+    text = f"{day} {MONTHS[local.month - 1]} {local.year}"
     if with_time:
         text += f" à {local.hour}\u00a0h\u00a0{local:%M}"
     return text
