@@ -18,7 +18,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from gazette.pagecache import kept
+from gazette.pagecache import versioned
 
 from .models import Article, Kind
 from .search import fold, search, search_terms
@@ -26,7 +26,6 @@ from .search import fold, search, search_terms
 EARLIEST = date(1900, 1, 1)
 LATEST = date(2999, 12, 31)
 MAX_FACET_VALUES = 20
-IN_USE_CACHE_SECONDS = 60
 
 
 class InUse(NamedTuple):
@@ -44,9 +43,11 @@ def in_use(relation):
     stories (``InUse``: light to keep and read back), with their number of
     stories, in French name order.
 
-    Cached for a minute: counting the links of every published story is the
-    one query of a listing that grows with the archive (about 0.3 s for
-    100,000 stories on SQLite), and a count a minute late misleads nobody.
+    Kept until the content changes (``versioned``): counting the links of
+    every published story is the one query of a listing that grows with the
+    archive (about 0.3 s for 100,000 stories on SQLite, 0.15 s on
+    PostgreSQL). Being exact, the counts also number the stories of a listing
+    narrowed to one of them (``ArticleFilter.narrowed_to``).
     """
 
     def count():
@@ -61,7 +62,7 @@ def in_use(relation):
             for item in sorted(counted, key=lambda item: (fold(item.name), item.name))
         ]
 
-    return kept(f"articles:in-use:{relation}", count, IN_USE_CACHE_SECONDS)
+    return versioned(f"in-use:{relation}", count)
 
 
 def at_most_facet_values(values):
@@ -274,6 +275,30 @@ class ArticleFilter(django_filters.FilterSet):
                 slugs = self.data.getlist(name)[:MAX_FACET_VALUES]
                 unknown |= facet.unknown_slugs(slugs)
         return unknown
+
+    def narrowed_to(self, fixed=None):
+        """(relation, slug) when the stories listed are exactly those of one
+        facet value, whose number ``in_use()`` already holds: the value
+        ``fixed`` by the page's address with no filter chosen, or else one
+        value chosen in one facet and nothing more. None otherwise."""
+        chosen = []
+        if self.is_bound:
+            if not self.form.is_valid():
+                return None
+            chosen = [
+                (name, value)
+                for name, value in self.form.cleaned_data.items()
+                if value and name != "ordering"
+            ]
+        if fixed is not None:
+            return None if chosen else fixed
+        if len(chosen) != 1:
+            return None
+        name, value = chosen[0]
+        facet = self.facets().get(name)
+        if facet is None or len(value) != 1:
+            return None
+        return facet.field_name, value[0]
 
     @property
     def terms(self):

@@ -193,6 +193,21 @@ class ArticleListView(ListView):
     def get_base_queryset(self):
         return Article.objects.published()
 
+    def page_facet(self):
+        """(relation, slug) of the facet value the address narrows the page
+        to (a topic page's topic), or None."""
+        return None
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        narrowed = self.filterset.narrowed_to(self.page_facet())
+        if narrowed is not None:
+            # The facets' counts are exact (kept per content version): no COUNT.
+            relation, slug = narrowed
+            counts = {item.slug: item.story_count for item in in_use(relation)}
+            paginator.count = counts.get(slug, 0)
+        return paginator
+
     def get_queryset(self):
         self.filterset = self.filterset_class(
             self.request.GET or None,
@@ -243,6 +258,9 @@ class TopicDetailView(ArticleListView):
     def get_base_queryset(self):
         self.topic = get_object_or_404(Topic, slug=self.kwargs["slug"])
         return super().get_base_queryset().filter(topics=self.topic)
+
+    def page_facet(self):
+        return "topics", self.topic.slug
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(topic=self.topic, **kwargs)

@@ -169,6 +169,9 @@ class CountryDetailView(ArticleListView):
         self.country = get_object_or_404(Country, slug=self.kwargs["slug"])
         return super().get_base_queryset().filter(countries=self.country)
 
+    def page_facet(self):
+        return "countries", self.country.slug
+
     def get_context_data(self, **kwargs):
         pairs = [
             pair
