@@ -167,6 +167,32 @@ class ArticlePreviewView(ArticleDetailView):
         return response
 
 
+def page_links(request, page):
+    """The pagination's links, each to this address with another page number:
+    ``page_links`` (kind, number, address) with kind "current", "gap" or
+    "link", and ``previous_url``, ``next_url`` (None at either end)."""
+    query = request.GET.copy()
+
+    def address(number):
+        query["page"] = number
+        return f"?{query.urlencode()}"
+
+    links = []
+    paginator = page.paginator
+    for number in paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1):
+        if number == page.number:
+            links.append(("current", number, None))
+        elif number == paginator.ELLIPSIS:
+            links.append(("gap", number, None))
+        else:
+            links.append(("link", number, address(number)))
+    return {
+        "page_links": links,
+        "previous_url": address(page.previous_page_number()) if page.has_previous() else None,
+        "next_url": address(page.next_page_number()) if page.has_next() else None,
+    }
+
+
 def without_empty_values(query):
     """``query`` re-encoded without its empty parameters, or None if it has none."""
     pairs = [(key, value) for key, values in query.lists() for value in values]
@@ -224,10 +250,7 @@ class ArticleListView(ListView):
     def get_context_data(self, **kwargs):
         preload(*SITE_VALUES)
         context = super().get_context_data(filterset=self.filterset, **kwargs)
-        page = context["page_obj"]
-        context["page_range"] = page.paginator.get_elided_page_range(
-            page.number, on_each_side=2, on_ends=1
-        )
+        context.update(page_links(self.request, context["page_obj"]))
         context["search_terms"] = terms = self.filterset.terms
         for story in context["stories"] if terms else []:
             # A story found by its body shows the passage that matched.
