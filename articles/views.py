@@ -12,7 +12,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.html import strip_tags
 from django.views.generic import DetailView, ListView, TemplateView
 
-from gazette.pagecache import preload, versioned
+from gazette.pagecache import preload, versioned, versioned_many
 
 from .conditional import conditional_response, page_validators, site_dates
 from .context_processors import SITE_VALUES
@@ -20,6 +20,7 @@ from .filters import ArticleFilter, TopicArticleFilter, filter_query, in_use
 from .models import Article, Correction, Topic
 from .search import excerpt, fold, mentions
 from .seo import story_metadata
+from .templatetags.gazette import card_html
 
 CARD_FIELDS = ("title", "slug", "kind", "standfirst", "published_at", "dateline")
 # What a story page never shows: the Markdown source and the search copies
@@ -52,6 +53,28 @@ def story_relations(story):
     )
     prefetch_related_objects([story, *related], "topics")
     return list(story.topics.all()), related
+
+
+def listing_cards(stories, terms):
+    """The cards of a listing's page as HTML. Without search terms, each is
+    kept per content version (``versioned_many``), for every listing it shows
+    on; only the missing ones are built, their topics read in one query."""
+
+    def build(stories):
+        prefetch_related_objects(stories, "topics")
+        return {story.pk: card_html(story, terms) for story in stories}
+
+    if terms:
+        return list(build(stories).values())
+    by_name = {f"card:{story.pk}": story for story in stories}
+    found = versioned_many(
+        list(by_name),
+        lambda missing: {
+            f"card:{pk}": html
+            for pk, html in build([by_name[name] for name in missing]).items()
+        },
+    )
+    return [found[name] for name in by_name]
 
 
 def preview_url(article):
@@ -242,7 +265,7 @@ class ArticleListView(ListView):
         )
         if self.filterset.unknown_slugs():
             raise Http404("Un des choix ne nomme rien qui existe.")
-        stories = cards(self.filterset.qs)
+        stories = cards(self.filterset.qs, with_topics=False)
         if self.filterset.terms:
             stories = stories.only(*CARD_FIELDS, "body_html")  # for excerpts
         return stories
@@ -257,6 +280,7 @@ class ArticleListView(ListView):
             if not mentions(f"{story.title} {story.standfirst}", terms):
                 body = unescape(strip_tags(story.body_html))
                 story.search_excerpt = excerpt(" ".join(body.split()), terms)
+        context["cards"] = listing_cards(context["stories"], terms)
         # Filtered views repeat the pages search engines already reach.
         context["is_filtered"] = any(key != "page" for key in self.request.GET)
         # The feeds of exactly this selection: the same filters, as a query.

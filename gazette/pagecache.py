@@ -139,6 +139,31 @@ def versioned(name, compute):
     return kept(key, compute, seconds)
 
 
+def versioned_many(names, compute):
+    """``versioned()`` for many values in one round trip: ``compute(missing)``
+    gives the values of the names the cache lacks, as a dict."""
+    now = timezone.now()
+    try:
+        state = content_state(now=now)
+        keys = {_value_key(state, name): name for name in names}
+        found = {keys[key]: value for key, value in cache.get_many(list(keys)).items()}
+    except Exception as error:
+        logger.warning("Cache unavailable: %r", error)
+        return compute(list(names))
+    missing = [name for name in names if name not in found]
+    if missing:
+        computed = compute(missing)
+        found.update(computed)
+        seconds = state.seconds_fresh(now=now, limit=settings.GAZETTE_PAGE_CACHE_SECONDS)
+        if seconds > 0:
+            values = {_value_key(state, name): value for name, value in computed.items()}
+            try:
+                cache.set_many(values, seconds)
+            except Exception as error:
+                logger.warning("Cache unavailable: %r", error)
+    return found
+
+
 def preload(*names):
     """Read the ``versioned()`` values a page is about to ask for in one round
     trip, for the rest of the request."""

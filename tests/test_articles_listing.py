@@ -296,17 +296,21 @@ def test_topic_counts_are_kept_until_the_content_changes(
     client, django_assert_num_queries
 ):
     topic = make_topic(name="Chine", slug="chine")
-    make_article(topics=[topic])
+    story = make_article(title="Le premier titre", topics=[topic])
     client.cookies["lecteur"] = "connecté"  # built, not served from the page cache
     client.get("/articles/")
-    # Kept: the navigation, the topic and country choices with their counts.
-    # Left: the count, the page of stories and their topics.
-    with django_assert_num_queries(3):
+    # Kept: the navigation, the topic and country choices with their counts,
+    # the cards. Left: the count and the page of stories.
+    with django_assert_num_queries(2):
         client.get("/articles/")
     make_article(topics=[topic])
+    story.title = "Le titre corrigé"
+    story.save()
     response = client.get("/articles/")
     assert "Chine (2)" in response.content.decode()
     assert soup(response).select_one(".results__count").get_text(strip=True) == "2 articles"
+    titles = [title.get_text() for title in soup(response).select(".card__title")]
+    assert "Le titre corrigé" in titles and "Le premier titre" not in titles
 
 
 def test_a_listing_of_one_topic_is_numbered_by_the_topic_counts(client):

@@ -85,13 +85,19 @@ def isoformat(value):
 
 @register.simple_tag(takes_context=True)
 def story_card(context, story, level=3, compact=False, lead=False):
-    """A story's card in listings, on the home page and under a story.
+    """A story's card on the home page and under a story (``card_html``);
+    ``search_terms`` in the context are highlighted."""
+    terms = context.get("search_terms")
+    return card_html(story, terms, level=level, compact=compact, lead=lead)
+
+
+def card_html(story, terms=(), *, level=3, compact=False, lead=False):
+    """A story's card in listings, on the home page and under a story, its
+    first topic prefetched; ``terms`` highlighted in the title and standfirst.
 
     Written in Python rather than as an included template: a listing shows 20
     of them, and each inclusion cost more than the rest of the page.
-    ``search_terms`` in the context are highlighted in the title and standfirst.
     """
-    terms = context.get("search_terms")
     classes = "card"
     if story.is_brief:
         classes += " card--brief"
