@@ -14,7 +14,7 @@ to ``SEARCH_COUNT_CAP`` (``SearchPaginator``).
 """
 import re
 import unicodedata
-from functools import cached_property, reduce
+from functools import cached_property, lru_cache, reduce
 from operator import and_
 
 from django.core.paginator import Paginator
@@ -158,11 +158,16 @@ class SearchPaginator(Paginator):
         return self._get_page(stories, number, self)
 
 
+# Highlighting folds every character of every card shown: a few hundred
+# distinct characters, folded once.
+_fold_char = lru_cache(maxsize=4096)(fold)
+
+
 def _term_spans(text, terms):
     """Sorted (start, end) of the words of ``text`` that hold a search term."""
     folded, origin = [], []
     for index, char in enumerate(text):
-        piece = fold(char)  # « œ » gives two letters: map each back to its char
+        piece = _fold_char(char)  # « œ » gives two letters: map each back
         folded.append(piece)
         origin.extend([index] * len(piece))
     folded = "".join(folded)
