@@ -135,6 +135,7 @@ class Article(models.Model):
     )
     # Filled by a database trigger on PostgreSQL only (see articles/search.py).
     search_document = SearchVectorField(null=True, editable=False)
+    search_title_document = SearchVectorField(null=True, editable=False)
     wire_ref = models.CharField(
         "référence de dépêche",
         max_length=64,
@@ -175,7 +176,13 @@ class Article(models.Model):
     # Topics and related stories are part of a version too: a restore brings
     # them back.
     history = HistoricalRecords(
-        excluded_fields=["body_html", "search_title", "search_text", "search_document"],
+        excluded_fields=[
+            "body_html",
+            "search_title",
+            "search_text",
+            "search_document",
+            "search_title_document",
+        ],
         m2m_fields=[topics, related],
         verbose_name="version d’article",
     )

@@ -18,7 +18,7 @@ from .conditional import conditional_response, page_validators, site_dates
 from .context_processors import SITE_VALUES
 from .filters import ArticleFilter, TopicArticleFilter, filter_query, in_use
 from .models import Article, Correction, Topic
-from .search import excerpt, fold, mentions
+from .search import SearchPaginator, excerpt, fold, mentions
 from .seo import story_metadata
 from .templatetags.gazette import card_html
 
@@ -229,6 +229,7 @@ class ArticleListView(ListView):
     template_name = "articles/article_list.html"
     context_object_name = "stories"
     paginate_by = 20
+    paginator_class = SearchPaginator
     filterset_class = ArticleFilter
 
     def get(self, request, *args, **kwargs):
