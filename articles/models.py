@@ -193,8 +193,15 @@ class Article(models.Model):
         verbose_name_plural = "articles"
         permissions = [("publish_article", "Peut publier, programmer et dépublier")]
         indexes = [
-            models.Index(fields=["status", "-published_at"], name="article_status_pub_idx"),
-            models.Index(fields=["kind", "status", "-published_at"], name="article_kind_pub_idx"),
+            # With the id, a listing reads the ids of its page from the index
+            # alone (articles.search.ids_first), in the order it shows them.
+            models.Index(
+                fields=["status", "-published_at", "-id"], name="article_status_pub_id_idx"
+            ),
+            models.Index(
+                fields=["kind", "status", "-published_at", "-id"],
+                name="article_kind_pub_id_idx",
+            ),
             # Conditional GET reads the latest edit of any story (articles.conditional).
             models.Index(fields=["-updated_at"], name="article_updated_idx"),
         ]

@@ -260,17 +260,20 @@ def test_every_page_links_to_the_index_and_the_listing(client):
 @pytest.mark.parametrize(
     "url, queries",
     [
-        # nav topics and countries, topic and country choices, count, page of stories, their
-        # topics
-        ("/articles/", 7),
-        ("/articles/?kind=article&ordering=ancien&after=2000-01-01", 7),
+        # nav topics and countries, topic and country choices, count, the ids of
+        # the page, its stories, their topics
+        ("/articles/", 8),
+        ("/articles/?kind=article&ordering=ancien&after=2000-01-01", 8),
+        # a search reads its page in one query (relevance_page)
         ("/articles/?q=echanges", 7),
         ("/articles/?topic=chine&q=ECHANGES", 7),
         # One topic alone: its number comes with the topic choices, no count
-        ("/articles/?topic=chine", 6),
-        # the topic, nav topics and countries, country choices, count, page of stories, their
-        # topics
-        ("/themes/chine/", 7),
+        ("/articles/?topic=chine", 7),
+        # the topic, nav topics and countries, topic counts (the page's number)
+        # and country choices, the ids of the page, its stories, their topics
+        ("/themes/chine/", 8),
+        # the topic, nav topics and countries, country choices, count, page of
+        # stories, their topics
         ("/themes/chine/?q=echanges&kind=article", 7),
         # nav topics and countries, topics with counts
         ("/themes/", 3),
@@ -282,7 +285,7 @@ def test_query_count_is_the_same_for_5_and_500_stories(
     topic = make_topic(slug="chine")
     for count in (5, 495):
         make_stories(count, topics=[topic, make_topic()], standfirst="Les échanges.")
-        cache.clear()  # the topic counts, kept for a minute, are counted again
+        cache.clear()  # the topic counts, kept per content version, counted again
         # With Redis the content state shares that cache: warm it, as the
         # SQLite settings (a cache of its own) find it.
         content_state(now=timezone.now())
@@ -300,8 +303,8 @@ def test_topic_counts_are_kept_until_the_content_changes(
     client.cookies["lecteur"] = "connecté"  # built, not served from the page cache
     client.get("/articles/")
     # Kept: the navigation, the topic and country choices with their counts,
-    # the cards. Left: the count and the page of stories.
-    with django_assert_num_queries(2):
+    # the cards. Left: the count, the ids of the page and its stories.
+    with django_assert_num_queries(3):
         client.get("/articles/")
     make_article(topics=[topic])
     story.title = "Le titre corrigé"
