@@ -83,7 +83,9 @@ MIDDLEWARE = [
 ]
 
 # `make bench` adds a trivial view, the floor of the stack (gazette/bench_urls.py).
-ROOT_URLCONF = "gazette.bench_urls" if env_bool("GAZETTE_BENCH") else "gazette.urls"
+# It also lets a request ask for nothing kept (gazette.pagecache, "froid").
+GAZETTE_BENCH = env_bool("GAZETTE_BENCH")
+ROOT_URLCONF = "gazette.bench_urls" if GAZETTE_BENCH else "gazette.urls"
 
 TEMPLATES = [
     {

@@ -244,3 +244,24 @@ def test_a_forbidden_host_is_refused_before_the_cache(client, caplog):
     response = client.get("/", HTTP_HOST="attaquant.example")
     assert response.status_code == 400
     assert "Page cache unavailable" not in caplog.text
+
+
+def test_a_cold_request_computes_every_kept_value_only_on_the_bench(
+    client, settings, django_assert_num_queries
+):
+    from .factories import make_article
+
+    story = make_article()
+    client.cookies["lecteur"] = "connecté"
+    client.get(story.get_absolute_url())
+    with django_assert_num_queries(1):  # the story; the rest is kept
+        client.get(story.get_absolute_url())
+    # Outside the bench the header means nothing.
+    with django_assert_num_queries(1):
+        client.get(story.get_absolute_url(), headers={"X-Gazette-Cold": "1"})
+    settings.GAZETTE_BENCH = True
+    # The story, its relations (2), key figures (1), navigation (2).
+    with django_assert_num_queries(6):
+        client.get(story.get_absolute_url(), headers={"X-Gazette-Cold": "1"})
+    with django_assert_num_queries(1):
+        client.get(story.get_absolute_url())

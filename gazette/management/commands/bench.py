@@ -2,9 +2,13 @@
 
 Prints one Markdown table: for each page, requests per second, p50 and p99
 latency, SQL queries per request and the ratio to the floor (a trivial view
-through the same stack), served from the page cache and built anew. A
-request that carries a cookie bypasses the page cache, as a logged-in
-reader's does: that is how the uncached rows are measured.
+through the same stack), served from the page cache ("oui") and built
+anew ("non"). A request that carries a cookie bypasses the page cache, as a
+logged-in reader's does: that is how the "non" rows are measured; they use
+the values kept per content version (navigation, cards, facet counts…, see
+gazette.pagecache). The "froid" rows also send X-Gazette-Cold, which the
+server honours only with GAZETTE_BENCH on: nothing kept is used, as for the
+first request after a change of the content.
 """
 
 import json
@@ -33,6 +37,11 @@ from trade.models import Pair
 
 HOST = "127.0.0.1"
 BYPASS_COOKIE = "bench=uncached"
+# With the cookie: nothing kept is used either (gazette.pagecache.COLD_HEADER).
+COLD_HEADER = "X-Gazette-Cold: 1"
+# How a page is asked for: from the page cache (True), built with the values
+# kept per content version (False), built from nothing kept ("froid").
+MODES = (True, False, "froid")
 FLOOR = "Plancher (vue triviale)"
 # The issue's targets: (page, served from the cache) -> (minimum ratio to the
 # floor in %, maximum SQL queries per request).
@@ -155,7 +164,7 @@ class Command(BaseCommand):
             results = {}
             for _ in range(rounds):
                 for label, url, cacheable in rows:
-                    for cached in (True, False) if cacheable else (None,):
+                    for cached in MODES if cacheable else (None,):
                         self.wrk(port, url, cached, 1, connections)  # warm up
                         self.drain(port)
                         run = self.wrk(port, url, cached, duration, connections)
@@ -171,7 +180,7 @@ class Command(BaseCommand):
             server.wait(timeout=30)
 
     def count_queries(self, url, cacheable):
-        """SQL per request, in this process: (cached, uncached)."""
+        """SQL per request, in this process, by mode (see MODES)."""
         client = Client(HTTP_HOST=HOST)
         cache.clear()
         client.get(url)
@@ -181,7 +190,12 @@ class Command(BaseCommand):
         client.get(url)
         with CaptureQueriesContext(connection) as built:
             client.get(url)
-        return (len(hit), len(built)) if cacheable else (len(built), len(built))
+        name, value = COLD_HEADER.split(": ")
+        with CaptureQueriesContext(connection) as cold:
+            client.get(url, headers={name: value})
+        if not cacheable:
+            return {None: len(built)}
+        return {True: len(hit), False: len(built), "froid": len(cold)}
 
     def start_server(self, port, workers, env=None):
         log = open(
@@ -223,8 +237,10 @@ class Command(BaseCommand):
             "--timeout",
             "10s",
         ]
-        if cached is False:
+        if cached in (False, "froid"):
             command += ["-H", f"Cookie: {BYPASS_COOKIE}"]
+        if cached == "froid":
+            command += ["-H", COLD_HEADER]
         if script:
             command += ["-s", script]
         command.append(f"http://{HOST}:{port}{url}")
@@ -271,10 +287,10 @@ class Command(BaseCommand):
             "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
         )
         for label, url, cacheable in rows:
-            for cached in (True, False) if cacheable else (None,):
+            for cached in MODES if cacheable else (None,):
                 run = results[label, cached]
-                sql = queries[url][0 if cached else 1]
-                mode = {True: "oui", False: "non", None: "—"}[cached]
+                sql = queries[url][cached]
+                mode = {True: "oui", False: "non", "froid": "froid", None: "—"}[cached]
                 ratio = 100 * run.rps / floor
                 # No answer within the run (all timed out): no latency to compare.
                 spread = f"{run.p99_ms / run.p50_ms:.1f}" if run.p50_ms else "—"
@@ -288,7 +304,7 @@ class Command(BaseCommand):
     @staticmethod
     def missed(label, cached, run, sql, ratio):
         min_ratio, max_sql = TARGETS.get((label, cached), (None, None))
-        if cached:
+        if cached is True:
             max_sql = 0
         misses = []
         if min_ratio is not None and ratio < min_ratio:
