@@ -1,7 +1,6 @@
 from datetime import datetime, timedelta
 
 import pytest
-from bs4 import BeautifulSoup
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -12,16 +11,9 @@ from articles.models import Kind, Status
 from gazette.pagecache import content_state
 
 from .factories import make_article, make_brief, make_stories, make_topic
+from .pages import soup, titles
 
 pytestmark = pytest.mark.django_db
-
-
-def soup(response):
-    return BeautifulSoup(response.content, "html.parser")
-
-
-def titles(response):
-    return [a.get_text() for a in soup(response).select(".results .card__title a")]
 
 
 def form_errors(response):

@@ -1,23 +1,15 @@
 from datetime import timedelta
 
 import pytest
-from bs4 import BeautifulSoup
 from django.utils import timezone
 
 from articles.models import Article
 from articles.search import excerpt, fold, highlight, search, search_terms
 
 from .factories import make_article
+from .pages import soup, titles
 
 pytestmark = pytest.mark.django_db
-
-
-def soup(response):
-    return BeautifulSoup(response.content, "html.parser")
-
-
-def titles(response):
-    return [a.get_text() for a in soup(response).select(".results .card__title a")]
 
 
 def found(text):

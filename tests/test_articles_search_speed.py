@@ -9,7 +9,6 @@ from the indexes.
 from datetime import timedelta
 
 import pytest
-from bs4 import BeautifulSoup
 from django.utils import timezone
 
 from articles import search
@@ -18,17 +17,10 @@ from articles.search import fold
 from articles.views import ArticleListView
 
 from .factories import make_article, make_topic
+from .pages import soup, titles
 from .feeds import SITE_URL, fetch_feed
 
 pytestmark = pytest.mark.django_db
-
-
-def soup(response):
-    return BeautifulSoup(response.content, "html.parser")
-
-
-def titles(response):
-    return [a.get_text() for a in soup(response).select(".results .card__title a")]
 
 
 def count_line(response):
