@@ -20,9 +20,12 @@ from django.db.models import Subquery
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 
-from gazette.pagecache import content_version
+from gazette.pagecache import content_version, versioned
 
 from .models import Article
+
+# The name of the site's dates among the values kept per content version.
+SITE_DATES = "site-dates"
 
 
 def newest_edit():
@@ -59,23 +62,30 @@ def feed_validators(newest, limit):
 
 
 def site_dates():
-    """Annotations for the latest publication and the latest edit of the whole
-    site, so that a page reads its validators with its own row (indexed)."""
-    newest = Article.objects.published().order_by("-published_at")
-    return {
-        "site_published_at": Subquery(newest.values("published_at")[:1]),
-        "site_edited_at": newest_edit(),
-    }
+    """The latest publication and the latest edit of the whole site (None
+    without stories), read in one query of two indexed subqueries and kept
+    per content version (``versioned``): every edit draws a new version, and
+    so does a scheduled story reaching its time."""
+
+    def read():
+        newest = Article.objects.published().order_by("-published_at")
+        dates = Article.objects.order_by().annotate(
+            published=Subquery(newest.values("published_at")[:1]),
+            edited=newest_edit(),
+        )
+        row = dates.values_list("published", "edited").first()
+        return row or (None, None)
+
+    return versioned(SITE_DATES, read)
 
 
-def page_validators(row):
+def page_validators():
     """(ETag, Last-Modified) of a page that depends on the whole site's
-    content, from a row annotated with ``site_dates()``; (None, None) when the
-    content version cannot be read."""
+    content; (None, None) when the content version cannot be read."""
     version = content_version()
     if version is None:
         return None, None
-    return etag(version), last_modified(row.site_published_at, row.site_edited_at)
+    return etag(version), last_modified(*site_dates())
 
 
 def conditional_response(request, validators, respond):

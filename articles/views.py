@@ -14,7 +14,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from gazette.pagecache import preload, versioned, versioned_many
 
-from .conditional import conditional_response, page_validators, site_dates
+from .conditional import SITE_DATES, conditional_response, page_validators
 from .context_processors import SITE_VALUES
 from .filters import ArticleFilter, TopicArticleFilter, filter_query, in_use
 from .models import Article, Correction, Topic
@@ -41,6 +41,13 @@ def cards(queryset, with_topics=True):
         is_corrected=has_public_correction()
     )
     return queryset.prefetch_related("topics") if with_topics else queryset
+
+
+STORY_RELATIONS = "story-relations:{pk}"
+# The values kept per story (``versioned``) that its page shows, named with
+# the story's id, read in one round trip with the site's; other apps add
+# theirs when they load (trade: the key-figures box).
+STORY_VALUES = [STORY_RELATIONS]
 
 
 def story_relations(story):
@@ -115,7 +122,7 @@ class ArticleDetailView(DetailView):
 
     def get_queryset(self):
         return self.visible().defer(*UNSHOWN_FIELDS).annotate(
-            is_corrected=has_public_correction(), **site_dates()
+            is_corrected=has_public_correction()
         )
 
     def get(self, request, *args, **kwargs):
@@ -132,18 +139,19 @@ class ArticleDetailView(DetailView):
         def respond():
             return self.render_to_response(self.get_context_data(object=self.object))
 
+        story_values = (name.format(pk=self.object.pk) for name in STORY_VALUES)
+        preload(*SITE_VALUES, SITE_DATES, *story_values)
         if not self.object.is_published():
             return respond()
         # The page also shows related briefs, figures and the topics in the
         # navigation: any change to the content may change it.
-        return conditional_response(request, page_validators(self.object), respond)
+        return conditional_response(request, page_validators(), respond)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         story = self.object
-        preload(*SITE_VALUES, f"story-relations:{story.pk}")
         topics, related = versioned(
-            f"story-relations:{story.pk}", lambda: story_relations(story)
+            STORY_RELATIONS.format(pk=story.pk), lambda: story_relations(story)
         )
         context["topics"] = topics
         context["related_briefs"] = [r for r in related if r.is_brief]

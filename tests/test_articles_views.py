@@ -10,6 +10,7 @@ from django.utils import timezone
 from articles.models import Status
 
 from .factories import make_article, make_brief, make_topic
+from .pages import keep_site_values
 
 pytestmark = pytest.mark.django_db
 
@@ -134,9 +135,8 @@ def test_story_page_query_count_does_not_grow_with_relations(client, django_asse
         return article
 
     small, large = build(1), build(20)
-    client.get("/")  # the navigation, kept until the content changes
-    # Story (with the conditional GET validators), related briefs, the topics
-    # of both, and the trade key-figures box (one query; one more for their
+    keep_site_values(client)
+    # Story, related briefs, the topics of both, and the trade key-figures box (one query; one more for their
     # editors' notes when there are figures; see test_trade_views). All but
     # the story are then kept until the content changes, like the navigation
     # (test_navigation_is_built_once_per_content_version).

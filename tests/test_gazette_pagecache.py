@@ -260,8 +260,9 @@ def test_a_cold_request_computes_every_kept_value_only_on_the_bench(
     with django_assert_num_queries(1):
         client.get(story.get_absolute_url(), headers={"X-Gazette-Cold": "1"})
     settings.GAZETTE_BENCH = True
-    # The story, its relations (2), key figures (1), navigation (2).
-    with django_assert_num_queries(6):
+    # The story, its relations (2), key figures (1), navigation (2), the
+    # site's dates (1).
+    with django_assert_num_queries(7):
         client.get(story.get_absolute_url(), headers={"X-Gazette-Cold": "1"})
     with django_assert_num_queries(1):
         client.get(story.get_absolute_url())

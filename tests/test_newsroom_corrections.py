@@ -9,6 +9,7 @@ from articles.services import EDITORS
 
 from .admin_forms import form_data
 from .factories import make_article, make_brief, make_topic, make_user
+from .pages import keep_site_values
 
 pytestmark = pytest.mark.django_db
 
@@ -65,9 +66,9 @@ def test_corrections_cost_one_query_whatever_their_number(
     correct(one)
     for _ in range(6):
         correct(many)
-    client.get("/")  # the navigation, kept until the content changes
-    # Story (with its conditional-GET validators), topics, related stories,
-    # the key-figures box; one more for the corrections.
+    keep_site_values(client)
+    # Story, topics, related stories, the key-figures box; one more for the
+    # corrections.
     with django_assert_num_queries(4):
         client.get(plain.get_absolute_url())
     for story in (one, many):

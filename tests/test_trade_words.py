@@ -17,6 +17,7 @@ from tests.factories import (
     make_pair,
     make_user,
 )
+from tests.pages import keep_site_values
 from trade.models import Figure, Unit
 from trade.services import figure_words_link, trade_seed_load
 
@@ -208,7 +209,7 @@ def test_linking_the_box_to_pair_pages_costs_no_query(
     where = {"reporter": pair.first, "partner": pair.second}
     for year in range(2015, 2025):
         make_figure(stories=[story], year=year, **where)
-    client.get("/")  # the navigation, kept until the content changes
+    keep_site_values(client)
     # As many as for figures of no pair (test_trade_views).
     with django_assert_num_queries(5):
         response = client.get(story.get_absolute_url())

@@ -8,6 +8,9 @@ from trade.models import Figure
 
 register = template.Library()
 
+# Its name among the values kept per content version (see TradeConfig.ready).
+KEY_FIGURES = "key_figures:{pk}"
+
 
 def key_figures_html(story):
     """The « Chiffres clés » box: the figures attached to a story and the pages of
@@ -24,4 +27,4 @@ def key_figures(story):
     """The story's « Chiffres clés » box, kept as HTML until the content changes
     (``versioned``): its figures, derived values and sources cost as much to
     build as the rest of the page."""
-    return versioned(f"key_figures:{story.pk}", lambda: key_figures_html(story))
+    return versioned(KEY_FIGURES.format(pk=story.pk), lambda: key_figures_html(story))
