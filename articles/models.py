@@ -339,10 +339,12 @@ class Correction(models.Model):
         return f"Correction du {self.corrected_at:%d/%m/%Y} : {self.article}"
 
     def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
         # Readers and feeds date the story by updated_at: a correction is a
-        # change to the story even though no field of the story moved.
+        # change to the story even though no field of the story moved. First,
+        # so that the content version the save draws (gazette.pagecache) is
+        # drawn after it, for the values kept per version to see it.
         Article.objects.filter(pk=self.article_id).update(updated_at=timezone.now())
+        super().save(*args, **kwargs)
 
 
 class SlugRedirect(models.Model):

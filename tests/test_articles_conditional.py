@@ -159,3 +159,20 @@ def test_story_page_changes_when_its_topic_is_renamed(client, settled):
     response = client.get(url, HTTP_IF_NONE_MATCH=etag)
     assert response.status_code == 200
     assert "Nouveau nom" in response.content.decode()
+
+
+def test_story_page_is_modified_by_a_correction(client, settled):
+    from django.utils.http import parse_http_date
+
+    from articles.models import Correction
+
+    story, _ = settled
+    url = story.get_absolute_url()
+    etag, last_modified = validators(client, url)
+    Correction.objects.create(article=story, wrong="43,8 millions", right="43,8 milliards")
+    # Last-Modified comes from the site's dates, kept per content version:
+    # the correction's new version reads them again, after the story moved.
+    new_etag, new_last_modified = validators(client, url)
+    assert new_etag != etag
+    assert parse_http_date(new_last_modified) > parse_http_date(last_modified)
+    assert revalidate(client, url, etag, last_modified) == (200, 200)
