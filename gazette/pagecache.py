@@ -9,9 +9,13 @@ so a story scheduled for 9:00 is on every page at 9:00, with no process
 having to wake up for it. The version lives in a cache every worker shares
 (``STATE_CACHE``); the pages may stay in each worker's memory.
 
-Values that many pages share (the navigation's topics) are kept the same way
-with ``versioned()``, so that a page built for a logged-in reader does not
-compute them again, and they go stale exactly when cached pages do.
+Values that pages show of the content beyond their own rows (the
+navigation, a story's relations and key figures, listing cards, facet
+counts, the site's dates) are kept the same way with ``versioned()`` and
+``versioned_many()``, so that a page built anew (a reader with a cookie, the
+first request for an address) does not compute them again, and they go
+stale exactly when cached pages do. A page reads those it needs in one round
+trip with ``preload()``; the state itself is read once per request.
 """
 
 import logging
