@@ -14,7 +14,7 @@ to ``SEARCH_COUNT_CAP`` (``SearchPaginator``).
 """
 import re
 import unicodedata
-from functools import cached_property, lru_cache, reduce
+from functools import cached_property, reduce
 from operator import and_
 
 from django.core.paginator import Paginator
@@ -176,18 +176,28 @@ def ids_first(queryset, bottom, top):
 
 
 # Highlighting folds every character of every card shown: a few hundred
-# distinct characters, folded once.
-_fold_char = lru_cache(maxsize=4096)(fold)
+# distinct characters, each folded once, by code point, for str.translate.
+_FOLDED = {}
+
+
+def _folded_positions(text):
+    """``text`` folded, and for each folded character the index of the one
+    of ``text`` it comes from."""
+    points = set(map(ord, text))
+    for point in points - _FOLDED.keys():
+        _FOLDED[point] = fold(chr(point))
+    folded = text.translate(_FOLDED)
+    if len(folded) == len(text) and all(len(_FOLDED[p]) == 1 for p in points):
+        return folded, range(len(text))  # one for one: the usual case
+    origin = []
+    for index, char in enumerate(text):
+        origin.extend([index] * len(_FOLDED[ord(char)]))  # « œ » gives two
+    return folded, origin
 
 
 def _term_spans(text, terms):
     """Sorted (start, end) of the words of ``text`` that hold a search term."""
-    folded, origin = [], []
-    for index, char in enumerate(text):
-        piece = _fold_char(char)  # « œ » gives two letters: map each back
-        folded.append(piece)
-        origin.extend([index] * len(piece))
-    folded = "".join(folded)
+    folded, origin = _folded_positions(text)
     spans = []
     for term in terms:
         # Stemmed search finds « échange » for « échanges »: mark the stem too.

@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -146,3 +147,20 @@ def test_a_story_found_by_its_body_shows_the_passage(client):
 def test_excerpt_is_escaped_and_empty_without_a_match():
     assert str(excerpt("a <b> échange", ["echange"])) == "a &lt;b&gt; <mark>échange</mark>"
     assert excerpt("rien ici", ["echange"]) == ""
+
+
+@pytest.mark.parametrize(
+    "text, terms, marked",
+    [
+        # One letter for one: accents, capitals.
+        ("Les ÉCHANGES reprennent", ["echanges"], ["ÉCHANGES"]),
+        # A ligature folds to two letters, an accent written apart to none, a
+        # German sharp s to two: the marks still fall on the original words.
+        ("Au cœur du commerce", ["coeur", "commerce"], ["cœur", "commerce"]),
+        ("Les e\u0301changes de Straße", ["echanges", "strasse"], ["e\u0301changes", "Straße"]),
+        ("Œuvres et échanges", ["echanges"], ["échanges"]),
+    ],
+)
+def test_highlight_marks_the_original_words_whatever_folding_does(text, terms, marked):
+    html = str(highlight(text, terms))
+    assert re.findall(r"<mark>(.*?)</mark>", html) == marked
