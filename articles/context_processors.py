@@ -9,7 +9,7 @@ from .models import Article, Topic
 
 
 # The values every page with the navigation reads (``pagecache.preload``).
-SITE_VALUES = ("nav_topics", "nav_countries")
+NAV_TOPICS, NAV_COUNTRIES = SITE_VALUES = ("nav_topics", "nav_countries")
 
 
 def nav_topics():
@@ -46,7 +46,7 @@ def nav_countries():
 
 def nav_items(request):
     """The navigation's topic links, the current page's marked."""
-    items, urls = versioned("nav_topics", nav_topics)
+    items, urls = versioned(NAV_TOPICS, nav_topics)
     if request.path not in urls:
         return items
     link = format_html('<a href="{}">', request.path)
@@ -66,5 +66,5 @@ def site(request):
         "site_name": settings.SITE_NAME,
         "site_url": settings.SITE_URL,
         "nav_topic_items": lambda: nav_items(request),
-        "nav_country_links": lambda: versioned("nav_countries", nav_countries),
+        "nav_country_links": lambda: versioned(NAV_COUNTRIES, nav_countries),
     }

@@ -9,23 +9,11 @@ import calendar
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from articles.templatetags.gazette import MONTHS, french_date
+
 NNBSP = "\u202f"
 MINUS = "\u2212"
 
-_MONTHS = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-]
 _SCALE_WORDS = {6: ("million", "millions"), 9: ("milliard", "milliards")}
 _CURRENCY_WORDS = {"USD": "dollars", "CNY": "yuans"}
 _ORDINALS = {1: "premier", 2: "deuxième", 3: "troisième", 4: "quatrième"}
@@ -100,11 +88,11 @@ def is_calendar_year(start: date, end: date) -> bool:
 def format_period(start: date, end: date) -> str:
     """« 2024 », « premier semestre 2025 », « janvier-octobre 2023 », « mars 2024 »."""
     if start.day != 1 or end.day != calendar.monthrange(end.year, end.month)[1]:
-        return f"du {_day(start)} au {_day(end)}"
+        return f"du {french_date(start, False)} au {french_date(end, False)}"
     if start.year != end.year:
         if start.month == 1 and end.month == 12:
             return f"{start.year}-{end.year}"
-        first, last = _MONTHS[start.month - 1], _MONTHS[end.month - 1]
+        first, last = MONTHS[start.month - 1], MONTHS[end.month - 1]
         return f"{first} {start.year}-{last} {end.year}"
     months = end.month - start.month + 1
     year = start.year
@@ -115,10 +103,6 @@ def format_period(start: date, end: date) -> str:
     if months == 3 and start.month % 3 == 1:
         return f"{_ORDINALS[(start.month + 2) // 3]} trimestre {year}"
     if months == 1:
-        return f"{_MONTHS[start.month - 1]} {year}"
-    return f"{_MONTHS[start.month - 1]}-{_MONTHS[end.month - 1]} {year}"
+        return f"{MONTHS[start.month - 1]} {year}"
+    return f"{MONTHS[start.month - 1]}-{MONTHS[end.month - 1]} {year}"
 
-
-def _day(value: date) -> str:
-    day = "1er" if value.day == 1 else str(value.day)
-    return f"{day} {_MONTHS[value.month - 1]} {value.year}"
