@@ -105,6 +105,9 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "gazette.wsgi.application"
 
+# Django's form renderer, its inputs, selects and labels written in Python.
+FORM_RENDERER = "gazette.forms.FormRenderer"
+
 # DATABASE_URL (postgres://user:password@host:5432/name, through psycopg 3)
 # wins; without it, a SQLite file.
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
