@@ -62,7 +62,12 @@ def in_use(relation):
             for item in sorted(counted, key=lambda item: (fold(item.name), item.name))
         ]
 
-    return versioned(f"in-use:{relation}", count)
+    return versioned(in_use_name(relation), count)
+
+
+def in_use_name(relation):
+    """The name ``in_use(relation)`` is kept under (``versioned``)."""
+    return f"in-use:{relation}"
 
 
 def at_most_facet_values(values):
@@ -232,6 +237,9 @@ class ArticleFilterForm(forms.Form):
 
 
 class ArticleFilter(django_filters.FilterSet):
+    """The filters of the listings; ``kept_values()`` names what they read
+    that is kept per content version, for the page to preload."""
+
     q = django_filters.CharFilter(
         label="Mots cherchés", max_length=200, method="filter_search"
     )
@@ -266,6 +274,14 @@ class ArticleFilter(django_filters.FilterSet):
 
     def facets(self):
         return {n: f for n, f in self.filters.items() if isinstance(f, FacetFilter)}
+
+    @staticmethod
+    def kept_values():
+        """The names of the facet counts a listing reads (``in_use``): every
+        facet's, also those a topic or country page drops from its form and
+        reads for its own number of stories."""
+        facets = ArticleFilter.base_filters.values()
+        return [in_use_name(f.field_name) for f in facets if isinstance(f, FacetFilter)]
 
     def unknown_slugs(self):
         """Slugs asked for in a facet that name no object at all (a 404)."""

@@ -246,6 +246,7 @@ class ArticleListView(ListView):
         cleaned = without_empty_values(request.GET)
         if cleaned is not None:
             return redirect(f"{request.path}?{cleaned}" if cleaned else request.path)
+        preload(*SITE_VALUES, *ArticleFilter.kept_values())
         return super().get(request, *args, **kwargs)
 
     def get_base_queryset(self):
@@ -280,7 +281,6 @@ class ArticleListView(ListView):
         return stories
 
     def get_context_data(self, **kwargs):
-        preload(*SITE_VALUES)
         context = super().get_context_data(filterset=self.filterset, **kwargs)
         context.update(page_links(self.request, context["page_obj"]))
         context["search_terms"] = terms = self.filterset.terms

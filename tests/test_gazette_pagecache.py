@@ -266,3 +266,37 @@ def test_a_cold_request_computes_every_kept_value_only_on_the_bench(
         client.get(story.get_absolute_url(), headers={"X-Gazette-Cold": "1"})
     with django_assert_num_queries(1):
         client.get(story.get_absolute_url())
+
+
+@pytest.mark.parametrize("page", ["story", "/articles/", "/themes/chine/"])
+def test_a_page_built_anew_reads_its_kept_values_in_one_round_trip(
+    client, monkeypatch, page
+):
+    from django.core.cache import caches
+
+    from .factories import make_article, make_topic
+
+    story = make_article(topics=[make_topic(slug="chine")])
+    url = story.get_absolute_url() if page == "story" else page
+    client.cookies["lecteur"] = "connecté"  # built, not served from the page cache
+    client.get(url)
+    backend, reads = caches["default"], []
+    for name in ("get", "get_many"):
+        method = getattr(backend, name)
+
+        def counted(*args, _method=method, _name=name, **kwargs):
+            # The local-memory cache's get_many calls get: one read all the same.
+            if not reads or reads[-1] != ("get_many", "open"):
+                reads.append((_name, "open"))
+                try:
+                    return _method(*args, **kwargs)
+                finally:
+                    reads[-1] = _name
+            return _method(*args, **kwargs)
+
+        monkeypatch.setattr(backend, name, counted)
+    assert client.get(url).status_code == 200
+    # Navigation, relations, key figures, the site's dates, facet counts: one
+    # get_many; a listing's cards: one more.
+    expected = ["get_many"] if page == "story" else ["get_many", "get_many"]
+    assert reads == expected
