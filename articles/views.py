@@ -36,7 +36,8 @@ def has_public_correction():
 
 
 def cards(queryset, with_topics=True):
-    """Stories as listing cards: only the columns a card shows, topics prefetched."""
+    """Stories as listing cards: only the columns a card shows, and their
+    topics prefetched unless the caller reads them itself (``with_topics``)."""
     queryset = queryset.only(*CARD_FIELDS).annotate(
         is_corrected=has_public_correction()
     )
