@@ -6,7 +6,6 @@ relations from Article to a model with ``name`` and ``slug``: a new facet
 is one ``FacetFilter`` line naming the relation, e.g.
 ``country = FacetFilter("countries", label="Pays")``.
 """
-import html
 import unicodedata
 from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
@@ -18,6 +17,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from gazette.forms import attributes, formatted, text
 from gazette.pagecache import versioned
 
 from .models import Article, Kind
@@ -77,30 +77,17 @@ def at_most_facet_values(values):
         )
 
 
-def escape(value):
-    """Django's conditional_escape, without its lazy-string wrapper (hot loop)."""
-    return value.__html__() if hasattr(value, "__html__") else html.escape(str(value))
-
-
-def attributes(attrs):
-    """HTML attributes as Django's widget templates print them."""
-    return "".join(
-        f" {name}" if value is True else f' {name}="{escape(value)}"'
-        for name, value in attrs.items()
-        if value is not False and value is not None
-    )
-
-
 class FacetCheckboxes(forms.CheckboxSelectMultiple):
     """Django's checkboxes, the same HTML, written in Python rather than with
     three templates per box: a facet may offer hundreds of values (200 topics
-    took more than half the time of a listing)."""
+    took more than half the time of a listing). It prints them with the site
+    form renderer's writers (``gazette.forms``)."""
 
     def render(self, name, value, attrs=None, renderer=None):
         attrs = self.build_attrs(self.attrs, attrs)
         selected = set(self.format_value(value))
         outer = {k: attrs[k] for k in ("id", "class") if attrs.get(k)}
-        name = escape(name)
+        name = text(name)
         boxes = []
         for index, (option_value, label) in enumerate(self.choices):
             # Each box inherits the widget's attributes, its id numbered.
@@ -110,11 +97,11 @@ class FacetCheckboxes(forms.CheckboxSelectMultiple):
             label_for = ""
             if "id" in option_attrs:
                 option_attrs["id"] = box_id = self.id_for_label(attrs["id"], index)
-                label_for = f' for="{escape(box_id)}"'
+                label_for = f' for="{text(box_id)}"'
             boxes.append(
                 f'<div>\n    <label{label_for}><input type="{self.input_type}" '
-                f'name="{name}" value="{escape(option_value)}"'
-                f"{attributes(option_attrs)}>\n {escape(label)}</label>\n\n</div>"
+                f'name="{name}" value="{formatted(option_value)}"'
+                f"{attributes(option_attrs)}>\n {text(label)}</label>\n\n</div>"
             )
         return mark_safe(f"<div{attributes(outer)}>{''.join(boxes)}\n</div>")
 
@@ -217,13 +204,13 @@ class ArticleFilterForm(forms.Form):
     def clean_q(self):
         # Control characters mean nothing in a search and cannot be written
         # in XML: a feed titled with them would not serialise.
-        text = "".join(
+        words = "".join(
             " " if unicodedata.category(c) == "Cc" else c
             for c in self.cleaned_data["q"]
         ).strip()
-        if text and not search_terms(text):
+        if words and not search_terms(words):
             raise forms.ValidationError("Cherchez au moins un mot de deux lettres.")
-        return text
+        return words
 
     def clean(self):
         cleaned = super().clean()
