@@ -119,53 +119,29 @@ def content_version():
         return None
 
 
-def kept(key, compute, seconds):
-    """``compute()``, kept ``seconds`` in the cache; computed anew when the
-    cache is down, so that an outage slows pages down but never breaks them."""
-    try:
-        value = cache.get(key)
-    except Exception as error:
-        logger.warning("Cache unavailable: %r", error)
-        return compute()
-    if value is None:
-        value = compute()
-        if seconds > 0:
-            try:
-                cache.set(key, value, seconds)
-            except Exception as error:
-                logger.warning("Cache unavailable: %r", error)
-    return value
-
-
 def versioned(name, compute):
     """``compute()``, kept until the content changes or the next publication
     is due; computed anew when the cache is down."""
-    if _cold():
-        return compute()
-    now = timezone.now()
-    try:
-        state = content_state(now=now)
-    except Exception as error:
-        logger.warning("Cache unavailable: %r", error)
-        return compute()
-    key = _value_key(state, name)
-    memo = _request_state.get()
-    if memo is not None and key in memo:
-        return memo[key]
-    seconds = state.seconds_fresh(now=now, limit=settings.GAZETTE_PAGE_CACHE_SECONDS)
-    return kept(key, compute, seconds)
+    return versioned_many([name], lambda missing: {name: compute()})[name]
 
 
 def versioned_many(names, compute):
-    """``versioned()`` for many values in one round trip: ``compute(missing)``
-    gives the values of the names the cache lacks, as a dict."""
+    """Values kept like ``versioned()``, read in one round trip (those that
+    ``preload()`` read for this request are not read again): ``compute(missing)``
+    gives the values the cache lacks, as a dict. When the cache is down, all
+    are computed, so that an outage slows pages down but never breaks them."""
     if _cold():
         return compute(list(names))
     now = timezone.now()
+    memo = _request_state.get() or {}
     try:
         state = content_state(now=now)
         keys = {_value_key(state, name): name for name in names}
-        found = {keys[key]: value for key, value in cache.get_many(list(keys)).items()}
+        found = {keys[key]: memo[key] for key in keys if key in memo}
+        unread = [key for key in keys if key not in memo]
+        if unread:
+            read = cache.get_many(unread)
+            found.update((keys[key], value) for key, value in read.items())
     except Exception as error:
         logger.warning("Cache unavailable: %r", error)
         return compute(list(names))
