@@ -8,6 +8,7 @@ is one ``FacetFilter`` line naming the relation, e.g.
 """
 import unicodedata
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from typing import NamedTuple
 
 import django_filters
@@ -80,30 +81,50 @@ def at_most_facet_values(values):
 class FacetCheckboxes(forms.CheckboxSelectMultiple):
     """Django's checkboxes, the same HTML, written in Python rather than with
     three templates per box: a facet may offer hundreds of values (200 topics
-    took more than half the time of a listing). It prints them with the site
-    form renderer's writers (``gazette.forms``)."""
+    took more than half the time of a listing). Each box is written once for
+    given choices, checked and not (``written_boxes``); a page picks one of
+    the two for each."""
 
     def render(self, name, value, attrs=None, renderer=None):
         attrs = self.build_attrs(self.attrs, attrs)
         selected = set(self.format_value(value))
         outer = {k: attrs[k] for k in ("id", "class") if attrs.get(k)}
-        name = text(name)
-        boxes = []
-        for index, (option_value, label) in enumerate(self.choices):
-            # Each box inherits the widget's attributes, its id numbered.
+        boxes = written_boxes(
+            self.input_type, name, tuple(attrs.items()), tuple(self.choices)
+        )
+        return mark_safe(
+            f"<div{attributes(outer)}>"
+            + "".join(checked if key in selected else plain for key, plain, checked in boxes)
+            + "\n</div>"
+        )
+
+
+@lru_cache(maxsize=64)
+def written_boxes(input_type, name, attrs, choices):
+    """(value, HTML unchecked, HTML checked) of each box of a facet: its
+    choices change with the content only, its selection with every request.
+    ``attrs`` are the widget's, which each box inherits, its id numbered as
+    ``CheckboxSelectMultiple.id_for_label`` numbers it."""
+    attrs = dict(attrs)
+    name = text(name)
+    boxes = []
+    for index, (option_value, label) in enumerate(choices):
+        written = []
+        for checked in (False, True):
             option_attrs = dict(attrs)
-            if str(option_value) in selected:
+            if checked:
                 option_attrs["checked"] = True
             label_for = ""
             if "id" in option_attrs:
-                option_attrs["id"] = box_id = self.id_for_label(attrs["id"], index)
+                option_attrs["id"] = box_id = f"{attrs['id']}_{index}"
                 label_for = f' for="{text(box_id)}"'
-            boxes.append(
-                f'<div>\n    <label{label_for}><input type="{self.input_type}" '
+            written.append(
+                f'<div>\n    <label{label_for}><input type="{input_type}" '
                 f'name="{name}" value="{formatted(option_value)}"'
                 f"{attributes(option_attrs)}>\n {text(label)}</label>\n\n</div>"
             )
-        return mark_safe(f"<div{attributes(outer)}>{''.join(boxes)}\n</div>")
+        boxes.append((str(option_value), *written))
+    return boxes
 
 
 class FacetField(forms.MultipleChoiceField):
