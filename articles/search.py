@@ -14,6 +14,7 @@ to ``SEARCH_COUNT_CAP`` (``SearchPaginator``).
 """
 import re
 import unicodedata
+from collections.abc import Sequence
 from functools import cached_property, reduce
 from operator import and_
 
@@ -161,18 +162,43 @@ class SearchPaginator(Paginator):
 
 
 def ids_first(queryset, bottom, top):
-    """Stories ``bottom`` to ``top`` of ``queryset``, in its order: their ids
-    first, which the indexes on (status, publication, id) give without
-    reading a row, then those rows alone.
+    """Stories ``bottom`` to ``top`` of ``queryset``, in its order, as
+    ``StoryIds``: their ids, which the indexes on (status, publication, id)
+    give without reading a row; the rows are read when asked for.
 
     A listing filtered by a topic walks the date index past the other topics'
     stories until it has its page: reading only ids there took the page of
     a topic with 1 % of 100,000 stories from 7 ms to 2.5 ms on PostgreSQL.
     """
-    ids = list(queryset.values_list("pk", flat=True)[bottom:top])
-    rows = queryset.in_bulk(ids)
-    # A story unpublished between the two queries is simply left out.
-    return [rows[pk] for pk in ids if pk in rows]
+    return StoryIds(queryset, list(queryset.values_list("pk", flat=True)[bottom:top]))
+
+
+class StoryIds(Sequence):
+    """A page of stories known by their ids (``ids``), in order. Its rows
+    are read in one query the first time they are needed; ``rows(ids)``
+    reads some of them, for what is not already kept (listing cards)."""
+
+    def __init__(self, queryset, ids):
+        self.queryset = queryset
+        self.ids = ids
+
+    def rows(self, ids):
+        found = self.queryset.in_bulk(ids)
+        # A story unpublished since its id was read is simply left out.
+        return [found[pk] for pk in ids if pk in found]
+
+    @cached_property
+    def stories(self):
+        return self.rows(self.ids)
+
+    def __getitem__(self, index):
+        return self.stories[index]
+
+    def __len__(self):
+        return len(self.stories)
+
+    def __bool__(self):
+        return bool(self.ids)
 
 
 # Highlighting folds every character of every card shown: a few hundred

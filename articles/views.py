@@ -18,7 +18,7 @@ from .conditional import SITE_DATES, conditional_response, page_validators
 from .context_processors import SITE_VALUES
 from .filters import ArticleFilter, TopicArticleFilter, filter_query, in_use
 from .models import Article, Correction, Topic
-from .search import SearchPaginator, excerpt, fold, mentions
+from .search import SearchPaginator, StoryIds, excerpt, fold, mentions
 from .seo import story_metadata
 from .templatetags.gazette import card_html
 
@@ -66,23 +66,26 @@ def story_relations(story):
 def listing_cards(stories, terms):
     """The cards of a listing's page as HTML. Without search terms, each is
     kept per content version (``versioned_many``), for every listing it shows
-    on; only the missing ones are built, their topics read in one query."""
+    on; only the missing ones are built, from their rows alone when the page
+    holds ids (``StoryIds``), their topics read in one query."""
 
     def build(stories):
         prefetch_related_objects(stories, "topics")
-        return {story.pk: card_html(story, terms) for story in stories}
+        return {f"card:{story.pk}": card_html(story, terms) for story in stories}
 
     if terms:
         return list(build(stories).values())
-    by_name = {f"card:{story.pk}": story for story in stories}
+    if isinstance(stories, StoryIds):
+        ids, rows = stories.ids, stories.rows
+    else:
+        by_pk = {story.pk: story for story in stories}
+        ids, rows = list(by_pk), lambda missing: [by_pk[pk] for pk in missing]
+    names = {f"card:{pk}": pk for pk in ids}
     found = versioned_many(
-        list(by_name),
-        lambda missing: {
-            f"card:{pk}": html
-            for pk, html in build([by_name[name] for name in missing]).items()
-        },
+        list(names), lambda missing: build(rows([names[name] for name in missing]))
     )
-    return [found[name] for name in by_name]
+    # A story unpublished since its id was read has no row, and no card.
+    return [found[name] for name in names if name in found]
 
 
 def preview_url(article):
