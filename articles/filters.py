@@ -244,6 +244,12 @@ class ArticleFilterForm(forms.Form):
         return cleaned
 
 
+# The form classes of the filter sets, by filter set and choices: a few per
+# content version, a few versions back (``ArticleFilter.get_form_class``).
+FORM_CLASSES = {}
+MAX_FORM_CLASSES = 32
+
+
 class ArticleFilter(django_filters.FilterSet):
     """The filters of the listings; ``kept_values()`` names what they read
     that is kept per content version, for the page to preload."""
@@ -282,6 +288,24 @@ class ArticleFilter(django_filters.FilterSet):
 
     def facets(self):
         return {n: f for n, f in self.filters.items() if isinstance(f, FacetFilter)}
+
+    def get_form_class(self):
+        """django-filter builds the form class for each filter set, each
+        facet's hundreds of choices normalised twice on the way (a tenth of
+        a listing's time). It changes with the choices and the ordering's
+        empty label only: one class is built for each and shared, as form
+        instances copy their fields (``FORM_CLASSES``)."""
+        key = (
+            type(self),
+            self.filters["ordering"].extra["empty_label"],
+            *(tuple(facet.extra["choices"]) for facet in self.facets().values()),
+        )
+        form_class = FORM_CLASSES.get(key)
+        if form_class is None:
+            if len(FORM_CLASSES) >= MAX_FORM_CLASSES:
+                FORM_CLASSES.clear()  # those of past content versions
+            form_class = FORM_CLASSES[key] = super().get_form_class()
+        return form_class
 
     @staticmethod
     def kept_values():

@@ -3,11 +3,13 @@ from datetime import datetime, timedelta
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.urls import resolve, reverse
 from django.utils import timezone
 
-from articles.models import Kind, Status
+from articles.filters import ArticleFilter
+from articles.models import Article, Kind, Status
 from gazette.pagecache import content_state
 
 from .factories import make_article, make_brief, make_stories, make_topic
@@ -368,3 +370,19 @@ def test_a_listing_reads_the_rows_of_the_cards_it_does_not_keep(client):
     assert f"IN ({new.pk})" in rows[0].replace("'", "")
     cards = [title.get_text() for title in soup(response).select(".card__title")]
     assert cards == [new.title, kept.title]  # newest first, the kept one too
+
+
+def test_the_filter_form_class_is_shared_until_the_choices_change():
+    topic = make_topic(name="Chine", slug="chine")
+    make_article(topics=[topic])
+
+    def form_class(query=""):
+        return type(ArticleFilter(QueryDict(query), queryset=Article.objects.published()).form)
+
+    first = form_class()
+    assert form_class() is first
+    assert form_class("q=chine") is not first  # ordered by relevance
+    make_article(topics=[topic])
+    changed = form_class()
+    assert changed is not first
+    assert changed.base_fields["topic"].choices == [("chine", "Chine (2)")]
