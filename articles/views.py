@@ -1,3 +1,4 @@
+import hashlib
 from datetime import timedelta
 from html import unescape
 from itertools import groupby
@@ -7,6 +8,7 @@ from django.core import signing
 from django.db.models import Exists, OuterRef, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.html import strip_tags
@@ -235,6 +237,18 @@ def without_empty_values(query):
     return None if len(kept) == len(pairs) else urlencode(kept)
 
 
+FILTER_FORM_TEMPLATE = "articles/includes/filter_form.html"
+
+
+def filter_form_name(request):
+    """The name a listing's filter form is kept under (``versioned``): its
+    HTML follows from the address (path and filters, which also select what
+    it says of errors) and the content (the choices and their counts) alone.
+    Written anew it is two fifths of a listing's time."""
+    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+    return f"filter-form:{digest}"
+
+
 class ArticleListView(ListView):
     """Published stories, filtered by the reader: facets, kind, dates, words."""
 
@@ -250,7 +264,7 @@ class ArticleListView(ListView):
         cleaned = without_empty_values(request.GET)
         if cleaned is not None:
             return redirect(f"{request.path}?{cleaned}" if cleaned else request.path)
-        preload(*SITE_VALUES, *ArticleFilter.kept_values())
+        preload(*SITE_VALUES, *ArticleFilter.kept_values(), filter_form_name(request))
         return super().get(request, *args, **kwargs)
 
     def get_base_queryset(self):
@@ -294,6 +308,13 @@ class ArticleListView(ListView):
                 body = unescape(strip_tags(story.body_html))
                 story.search_excerpt = excerpt(" ".join(body.split()), terms)
         context["cards"] = listing_cards(context["stories"], terms)
+        context["filter_form"] = versioned(
+            filter_form_name(self.request),
+            lambda: render_to_string(
+                FILTER_FORM_TEMPLATE,
+                {"filterset": self.filterset, "request": self.request},
+            ),
+        )
         # Filtered views repeat the pages search engines already reach.
         context["is_filtered"] = any(key != "page" for key in self.request.GET)
         # The feeds of exactly this selection: the same filters, as a query.

@@ -386,3 +386,23 @@ def test_the_filter_form_class_is_shared_until_the_choices_change():
     changed = form_class()
     assert changed is not first
     assert changed.base_fields["topic"].choices == [("chine", "Chine (2)")]
+
+
+def test_the_filter_form_is_kept_for_its_address_until_the_content_changes(client):
+    chine, inde = make_topic(name="Chine", slug="chine"), make_topic(name="Inde", slug="inde")
+    make_article(topics=[chine, inde])
+    client.cookies["lecteur"] = "connecté"  # built, not served from the page cache
+
+    def form(url):
+        response = client.get(url)
+        written = "articles/includes/filter_form.html" in [t.name for t in response.templates]
+        checked = [box["value"] for box in soup(response).select(".filters input[checked]")]
+        return written, checked
+
+    assert form("/articles/?topic=chine") == (True, ["chine"])
+    assert form("/articles/?topic=chine") == (False, ["chine"])
+    assert form("/articles/?topic=inde") == (True, ["inde"])
+    make_article(topics=[inde])
+    written, _ = form("/articles/?topic=chine")
+    assert written
+    assert "Inde (2)" in client.get("/articles/?topic=chine").content.decode()
