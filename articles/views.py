@@ -237,6 +237,22 @@ def without_empty_values(query):
     return None if len(kept) == len(pairs) else urlencode(kept)
 
 
+def by_slug_or_404(model, slug):
+    """The object of ``model`` (a topic, a country) that an address names
+    by its slug, kept per content version (``versioned``); 404 if none."""
+    found = versioned(
+        by_slug_name(model, slug), lambda: model.objects.filter(slug=slug).first()
+    )
+    if found is None:
+        raise Http404("Rien n’est publié à cette adresse.")
+    return found
+
+
+def by_slug_name(model, slug):
+    """The name ``by_slug_or_404()`` keeps its object under."""
+    return f"by-slug:{model._meta.label_lower}:{slug}"
+
+
 FILTER_FORM_TEMPLATE = "articles/includes/filter_form.html"
 
 
@@ -264,8 +280,13 @@ class ArticleListView(ListView):
         cleaned = without_empty_values(request.GET)
         if cleaned is not None:
             return redirect(f"{request.path}?{cleaned}" if cleaned else request.path)
-        preload(*SITE_VALUES, *ArticleFilter.kept_values(), filter_form_name(request))
+        preload(*self.kept_values())
         return super().get(request, *args, **kwargs)
+
+    def kept_values(self):
+        """The names of the kept values (``versioned``) the page reads, to
+        read them in one round trip."""
+        return [*SITE_VALUES, *ArticleFilter.kept_values(), filter_form_name(self.request)]
 
     def get_base_queryset(self):
         return Article.objects.published()
@@ -336,8 +357,11 @@ class TopicDetailView(ArticleListView):
     template_name = "articles/topic_detail.html"
     filterset_class = TopicArticleFilter
 
+    def kept_values(self):
+        return [*super().kept_values(), by_slug_name(Topic, self.kwargs["slug"])]
+
     def get_base_queryset(self):
-        self.topic = get_object_or_404(Topic, slug=self.kwargs["slug"])
+        self.topic = by_slug_or_404(Topic, self.kwargs["slug"])
         return super().get_base_queryset().filter(topics=self.topic)
 
     def page_facet(self):

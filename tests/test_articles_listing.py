@@ -406,3 +406,21 @@ def test_the_filter_form_is_kept_for_its_address_until_the_content_changes(clien
     written, _ = form("/articles/?topic=chine")
     assert written
     assert "Inde (2)" in client.get("/articles/?topic=chine").content.decode()
+
+
+def test_a_topic_page_built_anew_reads_only_its_ids_once_values_are_kept(
+    client, django_assert_num_queries
+):
+    topic = make_topic(name="Chine", slug="chine", description="Les relations avec Pékin.")
+    make_stories(3, topics=[topic])
+    client.cookies["lecteur"] = "connecté"  # built, not served from the page cache
+    client.get("/themes/chine/")
+    with django_assert_num_queries(1):  # the ids of the page: the topic is kept
+        response = client.get("/themes/chine/")
+    assert soup(response).h1.get_text() == "Chine"
+    assert "Les relations avec Pékin." in response.content.decode()
+    assert len(soup(response).select(".card")) == 3
+    assert client.get("/themes/nulle-part/").status_code == 404
+    topic.name = "Chine populaire"
+    topic.save()
+    assert soup(client.get("/themes/chine/")).h1.get_text() == "Chine populaire"

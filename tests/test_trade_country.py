@@ -99,3 +99,15 @@ def test_a_country_with_only_drafts_is_not_linked(client, countries):
     fr = make_country(code="FR", name="France", slug="france")
     fr.stories.add(make_article(title="Brouillon français", status=Status.DRAFT))
     assert "/pays/france/" not in client.get("/").content.decode()
+
+
+def test_a_country_page_built_anew_reads_only_its_ids_once_values_are_kept(
+    client, countries, django_assert_num_queries
+):
+    kz, _ = countries
+    client.cookies["lecteur"] = "connecté"  # built, not served from the page cache
+    client.get(kz.get_absolute_url())
+    # The country, the published pairs, the cards, the filter form are kept.
+    with django_assert_num_queries(1):
+        response = client.get(kz.get_absolute_url())
+    assert soup(response).h1.get_text(strip=True) == kz.name

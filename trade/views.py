@@ -7,14 +7,23 @@ from django.urls import reverse
 
 from articles.filters import ArticleFilter
 from articles.models import Article
-from articles.views import ArticleListView, cards
+from articles.views import ArticleListView, by_slug_name, by_slug_or_404, cards
+from gazette.pagecache import versioned
 
 from . import charts, derived, exports
 from .models import Country, Figure, Pair, Unit
 
 
 def published_pairs():
-    """Pairs with at least one published figure: their count, span and last edit."""
+    """Pairs with at least one published figure: their count, span and last
+    edit; kept until the content changes (``versioned``)."""
+    return versioned(PUBLISHED_PAIRS, _published_pairs)
+
+
+PUBLISHED_PAIRS = "published-pairs"
+
+
+def _published_pairs():
     spans = {}
     rows = (
         Figure.objects.published()
@@ -165,8 +174,12 @@ class CountryDetailView(ArticleListView):
     template_name = "trade/country_detail.html"
     filterset_class = CountryArticleFilter
 
+    def kept_values(self):
+        slug = self.kwargs["slug"]
+        return [*super().kept_values(), by_slug_name(Country, slug), PUBLISHED_PAIRS]
+
     def get_base_queryset(self):
-        self.country = get_object_or_404(Country, slug=self.kwargs["slug"])
+        self.country = by_slug_or_404(Country, self.kwargs["slug"])
         return super().get_base_queryset().filter(countries=self.country)
 
     def page_facet(self):
