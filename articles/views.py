@@ -297,7 +297,7 @@ class ArticleListView(ListView):
         return None
 
     def get_paginator(self, queryset, per_page, **kwargs):
-        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        paginator = super().get_paginator(queryset, per_page, shown=self.shown, **kwargs)
         narrowed = self.filterset.narrowed_to(self.page_facet())
         if narrowed is not None:
             # The facets' counts are exact (kept per content version): no COUNT.
@@ -314,9 +314,14 @@ class ArticleListView(ListView):
         )
         if self.filterset.unknown_slugs():
             raise Http404("Un des choix ne nomme rien qui existe.")
-        stories = cards(self.filterset.qs, with_topics=False)
+        return self.filterset.qs
+
+    def shown(self, stories):
+        """What a page reads of its stories, once it knows which (the
+        paginator's ``shown``): cards, and bodies for search excerpts."""
+        stories = cards(stories, with_topics=False)
         if self.filterset.terms:
-            stories = stories.only(*CARD_FIELDS, "body_html")  # for excerpts
+            stories = stories.only(*CARD_FIELDS, "body_html")
         return stories
 
     def get_context_data(self, **kwargs):
