@@ -11,11 +11,12 @@ having to wake up for it. The version lives in a cache every worker shares
 
 Values that pages show of the content beyond their own rows (the
 navigation, a story's relations and key figures, listing cards, facet
-counts, the site's dates) are kept the same way with ``versioned()`` and
-``versioned_many()``, so that a page built anew (a reader with a cookie, the
-first request for an address) does not compute them again, and they go
-stale exactly when cached pages do. A page reads those it needs in one round
-trip with ``preload()``; the state itself is read once per request.
+counts, the site's dates) are kept with ``versioned()`` and
+``versioned_many()``, each with the version it was computed for, so that a
+page built anew (a reader with a cookie, the first request for an address)
+does not compute them again, and they go stale exactly when cached pages
+do. A page reads those it needs with ``preload()``, in one round trip with
+the state itself, which is read once per request.
 """
 
 import logging
@@ -83,13 +84,18 @@ def content_state(*, now: datetime) -> ContentState:
     memo = _request_state.get()
     state = memo.get(STATE_KEY) if memo is not None else None
     if state is None:
-        state = caches[STATE_CACHE].get(STATE_KEY)
+        state = _settled(caches[STATE_CACHE].get(STATE_KEY), now=now)
+    if memo is not None:
+        memo[STATE_KEY] = state
+    return state
+
+
+def _settled(state, *, now):
+    """``state`` as read, or a new one if there was none or a story is due."""
     if state is None or (
         state.next_publication is not None and state.next_publication <= now
     ):
-        state = content_refresh()
-    if memo is not None:
-        memo[STATE_KEY] = state
+        return content_refresh()
     return state
 
 
@@ -129,51 +135,82 @@ def versioned_many(names, compute):
     """Values kept like ``versioned()``, read in one round trip (those that
     ``preload()`` read for this request are not read again): ``compute(missing)``
     gives the values the cache lacks, as a dict. When the cache is down, all
-    are computed, so that an outage slows pages down but never breaks them."""
+    are computed, so that an outage slows pages down but never breaks them.
+
+    Each value is kept under its name with the version it was computed for,
+    and read only under that version: a page reads the state and its values
+    in one round trip (``preload``), and a new value replaces the stale one.
+    """
     if _cold():
         return compute(list(names))
     now = timezone.now()
     memo = _request_state.get() or {}
     try:
         state = content_state(now=now)
-        keys = {_value_key(state, name): name for name in names}
-        found = {keys[key]: memo[key] for key in keys if key in memo}
+        keys = {_value_key(name): name for name in names}
+        kept = {key: memo[key] for key in keys if key in memo}
         unread = [key for key in keys if key not in memo]
         if unread:
-            read = cache.get_many(unread)
-            found.update((keys[key], value) for key, value in read.items())
+            kept.update(cache.get_many(unread))
     except Exception as error:
         logger.warning("Cache unavailable: %r", error)
         return compute(list(names))
+    found = {
+        keys[key]: value
+        for key, (version, value) in _entries(kept)
+        if version == state.version
+    }
     missing = [name for name in names if name not in found]
     if missing:
         computed = compute(missing)
         found.update(computed)
         seconds = state.seconds_fresh(now=now, limit=settings.GAZETTE_PAGE_CACHE_SECONDS)
         if seconds > 0:
-            values = {_value_key(state, name): value for name, value in computed.items()}
+            entries = {
+                _value_key(name): (state.version, value) for name, value in computed.items()
+            }
+            memo.update(entries)  # for the rest of the request
             try:
-                cache.set_many(values, seconds)
+                cache.set_many(entries, seconds)
             except Exception as error:
                 logger.warning("Cache unavailable: %r", error)
     return found
 
 
+def _entries(kept):
+    """(key, (version, value)) of what was read, absent ones left out."""
+    return ((key, entry) for key, entry in kept.items() if entry is not None)
+
+
 def preload(*names):
     """Read the ``versioned()`` values a page is about to ask for in one round
-    trip, for the rest of the request."""
+    trip, for the rest of the request, with the content state when it has
+    not been read yet and shares their cache."""
     memo = _request_state.get()
     if memo is None or memo["cold"]:
         return
+    keys = [_value_key(name) for name in names]
     try:
-        state = content_state(now=timezone.now())
-        memo.update(cache.get_many([_value_key(state, name) for name in names]))
+        if STATE_KEY not in memo and _state_beside_values():
+            read = cache.get_many([STATE_KEY, *keys])
+            memo[STATE_KEY] = _settled(read.get(STATE_KEY), now=timezone.now())
+        else:
+            content_state(now=timezone.now())
+            read = cache.get_many(keys)
     except Exception as error:
         logger.warning("Cache unavailable: %r", error)
+        return
+    # Absent ones too (None): ``versioned_many`` does not look for them again.
+    memo.update({key: read.get(key) for key in keys})
 
 
-def _value_key(state, name):
-    return f"gazette:value:{state.version}:{name}"
+def _state_beside_values():
+    """Whether the state is kept in the cache that keeps the values (Redis)."""
+    return settings.CACHES[STATE_CACHE] == settings.CACHES["default"]
+
+
+def _value_key(name):
+    return f"gazette:value:{name}"
 
 
 def _refresh_after_write(using):
