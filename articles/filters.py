@@ -6,6 +6,7 @@ relations from Article to a model with ``name`` and ``slug``: a new facet
 is one ``FacetFilter`` line naming the relation, e.g.
 ``country = FacetFilter("countries", label="Pays")``.
 """
+import copy
 import unicodedata
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
@@ -84,6 +85,14 @@ class FacetCheckboxes(forms.CheckboxSelectMultiple):
     took more than half the time of a listing). Each box is written once for
     given choices, checked and not (``written_boxes``); a page picks one of
     the two for each."""
+
+    def __deepcopy__(self, memo):
+        # Django's copies the choices, normalising each again; they are
+        # never changed (``FacetField``): a copy shares them.
+        result = copy.copy(self)
+        result.attrs = self.attrs.copy()
+        memo[id(self)] = result
+        return result
 
     def render(self, name, value, attrs=None, renderer=None):
         attrs = self.build_attrs(self.attrs, attrs)
