@@ -20,7 +20,7 @@ from .conditional import SITE_DATES, conditional_response, page_validators
 from .context_processors import SITE_VALUES
 from .filters import ArticleFilter, TopicArticleFilter, filter_query, in_use
 from .models import Article, Correction, Topic
-from .search import SearchPaginator, StoryIds, excerpt, fold, mentions
+from .search import SearchPaginator, excerpt, fold, mentions
 from .seo import story_metadata
 from .templatetags.gazette import card_html
 
@@ -66,10 +66,10 @@ def story_relations(story):
 
 
 def listing_cards(stories, terms):
-    """The cards of a listing's page as HTML. Without search terms, each is
-    kept per content version (``versioned_many``), for every listing it shows
-    on; only the missing ones are built, from their rows alone when the page
-    holds ids (``StoryIds``), their topics read in one query."""
+    """The cards of a listing's page as HTML. Without search terms, the page
+    holds ids (``StoryIds``) and each card is kept per content version
+    (``versioned_many``), for every listing it shows on; only the missing
+    ones are built, from their rows alone, their topics read in one query."""
 
     def build(stories):
         prefetch_related_objects(stories, "topics")
@@ -77,14 +77,9 @@ def listing_cards(stories, terms):
 
     if terms:
         return list(build(stories).values())
-    if isinstance(stories, StoryIds):
-        ids, rows = stories.ids, stories.rows
-    else:
-        by_pk = {story.pk: story for story in stories}
-        ids, rows = list(by_pk), lambda missing: [by_pk[pk] for pk in missing]
-    names = {f"card:{pk}": pk for pk in ids}
+    names = {f"card:{pk}": pk for pk in stories.ids}
     found = versioned_many(
-        list(names), lambda missing: build(rows([names[name] for name in missing]))
+        list(names), lambda missing: build(stories.rows([names[name] for name in missing]))
     )
     # A story unpublished since its id was read has no row, and no card.
     return [found[name] for name in names if name in found]
