@@ -155,10 +155,11 @@ def versioned_many(names, compute):
     except Exception as error:
         logger.warning("Cache unavailable: %r", error)
         return compute(list(names))
+    # Each entry is (version, value); absent ones are None.
     found = {
-        keys[key]: value
-        for key, (version, value) in _entries(kept)
-        if version == state.version
+        keys[key]: entry[1]
+        for key, entry in kept.items()
+        if entry is not None and entry[0] == state.version
     }
     missing = [name for name in names if name not in found]
     if missing:
@@ -175,11 +176,6 @@ def versioned_many(names, compute):
             except Exception as error:
                 logger.warning("Cache unavailable: %r", error)
     return found
-
-
-def _entries(kept):
-    """(key, (version, value)) of what was read, absent ones left out."""
-    return ((key, entry) for key, entry in kept.items() if entry is not None)
 
 
 def preload(*names):
