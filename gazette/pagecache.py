@@ -29,7 +29,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.signals import request_finished, request_started
-from django.db import transaction
+from django.db import connections, transaction
 from django.dispatch import receiver
 from django.utils import timezone
 
@@ -217,6 +217,15 @@ def _refresh_after_write(using):
             content_refresh()
     except Exception:
         logger.exception("Could not refresh the content version")
+
+
+def code_changed(sender, using="default", **kwargs):
+    """Signal receiver (post_migrate): a new version after the migrations of
+    a deploy, so that no page or value kept by the code before is read
+    (unless the stories' table is migrated away: nothing to keep then)."""
+    article = apps.get_model("articles", "Article")
+    if article._meta.db_table in connections[using].introspection.table_names():
+        _refresh_after_write(using)
 
 
 def content_changed(sender, using="default", action=None, **kwargs):
