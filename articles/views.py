@@ -2,6 +2,7 @@ import hashlib
 from datetime import timedelta
 from html import unescape
 from itertools import groupby
+from typing import NamedTuple
 from urllib.parse import urlencode
 
 from django.core import signing
@@ -53,16 +54,29 @@ STORY_RELATIONS = "story-relations:{pk}"
 STORY_VALUES = [STORY_RELATIONS]
 
 
+class StoryRelations(NamedTuple):
+    """What a story page shows of rows other than the story's own."""
+
+    topics: list
+    parent_cards: list  # its full articles' cards, as HTML
+    brief_cards: list  # its briefs' cards, compact
+    corrections: list  # its public corrections
+
+
 def story_relations(story):
-    """A story's topics, and its published related stories as cards with their
-    own topics (two queries): what its page shows of other rows, kept until
-    the content changes (``versioned``), while the story itself is read for
-    every request."""
+    """A story's topics, the cards of its published related stories and its
+    public corrections (three queries), kept until the content changes
+    (``versioned``), while the story itself is read for every request."""
     related = list(
         cards(story.related.published(), with_topics=False).order_by("-published_at")
     )
     prefetch_related_objects([story, *related], "topics")
-    return list(story.topics.all()), related
+    return StoryRelations(
+        topics=list(story.topics.all()),
+        parent_cards=[card_html(r) for r in related if not r.is_brief],
+        brief_cards=[card_html(r, compact=True) for r in related if r.is_brief],
+        corrections=list(story.corrections.filter(public=True)),
+    )
 
 
 def listing_cards(stories, terms):
@@ -122,9 +136,7 @@ class ArticleDetailView(DetailView):
         return Article.objects.published()
 
     def get_queryset(self):
-        return self.visible().defer(*UNSHOWN_FIELDS).annotate(
-            is_corrected=has_public_correction()
-        )
+        return self.visible().defer(*UNSHOWN_FIELDS)
 
     def get(self, request, *args, **kwargs):
         try:
@@ -151,18 +163,12 @@ class ArticleDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         story = self.object
-        topics, related = versioned(
+        relations = versioned(
             STORY_RELATIONS.format(pk=story.pk), lambda: story_relations(story)
         )
-        context["topics"] = topics
-        context["related_briefs"] = [r for r in related if r.is_brief]
-        context["parent_articles"] = [r for r in related if not r.is_brief]
+        context.update(relations._asdict())
         context["is_preview"] = not story.is_published()
-        context["metadata"] = story_metadata(story, topics)
-        # Only a corrected story pays the query for its corrections.
-        context["corrections"] = (
-            list(story.corrections.filter(public=True)) if story.is_corrected else []
-        )
+        context["metadata"] = story_metadata(story, relations.topics)
         return context
 
     def render_to_response(self, context, **response_kwargs):

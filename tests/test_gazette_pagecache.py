@@ -261,9 +261,9 @@ def test_a_cold_request_computes_every_kept_value_only_on_the_bench(
     with django_assert_num_queries(1):
         client.get(story.get_absolute_url(), headers={"X-Gazette-Cold": "1"})
     settings.GAZETTE_BENCH = True
-    # The story, its relations (2), key figures (1), navigation (2), the
-    # site's dates (1).
-    with django_assert_num_queries(7):
+    # The story, its relations (3: related stories, topics, corrections), key
+    # figures (1), navigation (2), the site's dates (1).
+    with django_assert_num_queries(8):
         client.get(story.get_absolute_url(), headers={"X-Gazette-Cold": "1"})
     with django_assert_num_queries(1):
         client.get(story.get_absolute_url())
@@ -305,3 +305,13 @@ def test_a_page_built_anew_reads_its_kept_values_in_one_round_trip(
     expected = [] if shared else ["get"]
     expected += ["get_many"] if page == "story" else ["get_many", "get_many"]
     assert reads == expected
+
+
+def test_a_deploy_draws_a_new_content_version(db):
+    from django.core.management import call_command
+
+    from gazette.pagecache import content_state
+
+    before = content_state(now=timezone.now()).version
+    call_command("migrate", verbosity=0)  # every deploy runs it
+    assert content_state(now=timezone.now()).version != before

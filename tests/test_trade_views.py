@@ -207,11 +207,11 @@ def test_story_page_query_count_does_not_grow_with_figures(
     for _ in range(20):
         make_figure(stories=[large])
     keep_site_values(client)
-    # 3 for a story without topics or briefs (the story, its related stories,
-    # their topics), 2 for the box (figures, notes).
-    with django_assert_num_queries(5):
+    # 4 for a story without topics or briefs (the story, its related stories,
+    # their topics, its corrections), 2 for the box (figures, notes).
+    with django_assert_num_queries(6):
         client.get(small.get_absolute_url())
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         response = client.get(large.get_absolute_url())
     assert len(soup(response).select(".key-figures__item")) == 20
 
