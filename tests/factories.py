@@ -88,6 +88,7 @@ def make_source(**overrides):
         "publisher": f"Agence {n}",
         "title": f"Dépêche {n}",
         "url": f"https://source.example/{n}",
+        "language": "en",
     }
     fields.update(overrides)
     return Source.objects.create(**fields)

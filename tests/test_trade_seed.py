@@ -90,3 +90,12 @@ def test_kazakh_imports_from_china_are_loaded_with_their_quote(trade_seeded):
     assert imports["kz-cn-2025-s1-importations"].period_label() == (
         "premier semestre 2025"
     )
+
+
+def test_every_source_is_loaded_with_the_language_of_its_quotes(trade_seeded):
+    languages = dict(Source.objects.values_list("url", "language"))
+    assert set(languages.values()) == {"en", "it", "kk", "ru", "zh"}
+    kazakh = Figure.objects.filter(source__language="kk").get()
+    assert "миллиард" in kazakh.quote  # Kazakh in Cyrillic
+    chinese = Figure.objects.filter(source__language="zh").first()
+    assert "亿美元" in chinese.quote

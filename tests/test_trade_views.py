@@ -251,7 +251,8 @@ def test_download_columns_are_stable(client, trade_seeded):
     assert header == (
         "id,indicator,indicator_name,reporter,partner,period_start,period_end,period,"
         "value,unit,scale,value_text,nature,basis,basis_label,story_words,quote,"
-        "source_publisher,source_title,source_url,source_date,note,acknowledged_notes"
+        "source_publisher,source_title,source_url,source_date,note,acknowledged_notes,"
+        "quote_language"
     )
 
 
@@ -286,3 +287,18 @@ def test_key_figures_box_is_kept_until_the_content_changes(
     assert "48,7" in box.get_text() and "43,8" not in box.get_text()
     figure.stories.clear()
     assert not soup(client.get(story.get_absolute_url())).select_one(".key-figures")
+
+
+def test_quotes_are_marked_in_the_language_of_their_source(client, trade_seeded):
+    page = soup(client.get(PAIR_URL))
+    quotes = {q.get_text(): q.get("lang") for q in page.select("q.figure-quote")}
+    assert quotes["2023年,中哈双边贸易额达410.2亿美元,同比增长32.2%。"] == "zh"
+    kazakh = [text for text, lang in quotes.items() if lang == "kk"]
+    assert kazakh and "миллиард" in kazakh[0]
+    assert {lang for lang in quotes.values()} == {"en", "it", "kk", "ru", "zh"}
+    statement = page.select_one(".tracker__statement")
+    assert statement["lang"] == "en" and "80 billion" in statement.get_text()
+    rows = list(csv.DictReader(io.StringIO(client.get(reverse("trade:download-csv")).content.decode())))
+    by_quote = {row["quote"]: row["quote_language"] for row in rows}
+    assert by_quote["2023年,中哈双边贸易额达410.2亿美元,同比增长32.2%。"] == "zh"
+    assert all(row["quote_language"] == "" for row in rows if not row["quote"])

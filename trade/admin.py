@@ -45,7 +45,8 @@ class IndicatorAdmin(admin.ModelAdmin):
 
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
-    list_display = ["publisher", "title", "published_on"]
+    list_display = ["publisher", "title", "language", "published_on"]
+    list_filter = ["language"]
     search_fields = ["publisher", "title", "url"]
     date_hierarchy = "published_on"
 

@@ -28,6 +28,8 @@ COLUMNS = [
     "source_date",
     "note",
     "acknowledged_notes",
+    # Added after the others, so that readers by position keep working.
+    "quote_language",
 ]
 ABOUT = (
     "Chiffres de La Gazette. value est en unit × 10^scale (scale 9 : milliards). "
@@ -64,6 +66,7 @@ def figure_row(figure) -> dict:
         else "",
         "note": figure.note,
         "acknowledged_notes": " | ".join(a.note for a in figure.acknowledgements.all()),
+        "quote_language": source.language if source and figure.quote else "",
     }
 
 

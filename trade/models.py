@@ -139,11 +139,32 @@ class Indicator(models.Model):
         return self.name
 
 
+# The languages sources are written in, as BCP 47 codes for the lang
+# attribute of what the site quotes from them.
+SOURCE_LANGUAGES = [
+    ("fr", "français"),
+    ("en", "anglais"),
+    ("ru", "russe"),
+    ("kk", "kazakh"),
+    ("zh", "chinois"),
+    ("it", "italien"),
+    ("de", "allemand"),
+    ("es", "espagnol"),
+]
+
+
 class Source(models.Model):
     publisher = models.CharField("éditeur", max_length=200)
     title = models.CharField("titre", max_length=300)
     url = models.URLField("adresse", max_length=500)
     published_on = models.DateField("date de publication", null=True, blank=True)
+    language = models.CharField(
+        "langue",
+        max_length=8,
+        choices=SOURCE_LANGUAGES,
+        help_text="La langue du texte de la source : ses citations sont "
+        "marquées dans cette langue pour les lecteurs d’écran et la traduction.",
+    )
 
     class Meta:
         ordering = ["publisher", "title"]

@@ -60,6 +60,7 @@ def trade_seed_load(*, path: Path = SEED_FILE) -> dict[str, int]:
                 "publisher": s["publisher"],
                 "title": s["title"],
                 "published_on": s["published_on"],
+                "language": s["language"],
             },
         )[0]
         for s in data["sources"]

@@ -228,6 +228,7 @@ class Command(BaseCommand):
                 defaults={
                     "publisher": f"Statistiques de {country.name}",
                     "title": "Annuaire du commerce extérieur (démo)",
+                    "language": "fr",
                 },
             )[0]
             for country in countries
