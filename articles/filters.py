@@ -194,6 +194,12 @@ class FacetFilter(django_filters.MultipleChoiceFilter):
         return qs.filter(pk__in=linked.values(story))
 
 
+def facet_relations():
+    """Article's relations the listings offer as facets, e.g. "topics"."""
+    facets = ArticleFilter.base_filters.values()
+    return [f.field_name for f in facets if isinstance(f, FacetFilter)]
+
+
 def link_table(relation):
     """Article's many-to-many ``relation`` (declared on either side) as its
     link model, the name of its key to the story and of its key to the other end."""
@@ -321,8 +327,7 @@ class ArticleFilter(django_filters.FilterSet):
         """The names of the facet counts a listing reads (``in_use``): every
         facet's, also those a topic or country page drops from its form and
         reads for its own number of stories."""
-        facets = ArticleFilter.base_filters.values()
-        return [in_use_name(f.field_name) for f in facets if isinstance(f, FacetFilter)]
+        return [in_use_name(relation) for relation in facet_relations()]
 
     def unknown_slugs(self):
         """Slugs asked for in a facet that name no object at all (a 404)."""
@@ -356,6 +361,13 @@ class ArticleFilter(django_filters.FilterSet):
         if facet is None or len(value) != 1:
             return None
         return facet.field_name, value[0]
+
+    @property
+    def oldest_first(self):
+        """Whether the reader asked for the oldest stories first."""
+        return self.is_bound and self.form.is_valid() and (
+            self.form.cleaned_data.get("ordering") == "ancien"
+        )
 
     @property
     def terms(self):

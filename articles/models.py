@@ -310,6 +310,62 @@ class Article(models.Model):
         )
 
 
+class FacetEntryQuerySet(models.QuerySet):
+    def published(self):
+        """Entries of the stories readers see: ``ArticleQuerySet.published()``,
+        whose first half (marked published) holds for every entry."""
+        return self.filter(published_at__lte=timezone.now())
+
+    def listing(self, facet, value, oldest_first=False):
+        """The ids of the published stories under one value of a facet, in
+        the listings' order (newest first, or oldest with ``oldest_first``),
+        read from the index alone."""
+        order = ("published_at", "article") if oldest_first else ("-published_at", "-article")
+        entries = self.published().filter(facet=facet, value=value).order_by(*order)
+        return entries.values_list("article", flat=True)
+
+
+class FacetEntry(models.Model):
+    """A story marked published (scheduled ones included) under one value of
+    a facet: a topic, a country, named by Article's relation and the id of
+    the other end. Derived from the stories and their links, never edited:
+    ``articles.facets`` rebuilds a story's entries whenever it or its links
+    change.
+
+    It carries the publication time next to the facet value, which the link
+    tables cannot: a listing narrowed to one topic reads the ids of its page
+    from the index below, as many entries as the page shows, where with the
+    link table the database walks every story by date past the other topics'
+    (2,400 index entries for a topic with 1 % of 100,000 stories) or sorts
+    all the topic's stories (23 ms for page 26)."""
+
+    facet = models.CharField(max_length=30)
+    value = models.PositiveIntegerField()
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    published_at = models.DateTimeField()
+
+    objects = FacetEntryQuerySet.as_manager()
+    # Written with the changes it follows from, which draw a new content
+    # version (gazette.pagecache): its own changes need not draw another.
+    derived = True
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "facet", "value"], name="facet_entry_unique"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["facet", "value", "-published_at", "-article"],
+                name="facet_entry_listing_idx",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.facet} {self.value}: {self.article_id}"
+
+
 class Correction(models.Model):
     """A dated, public note on what a published story got wrong."""
 

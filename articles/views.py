@@ -20,7 +20,7 @@ from gazette.pagecache import preload, versioned, versioned_many
 from .conditional import SITE_DATES, conditional_response, page_validators
 from .context_processors import SITE_VALUES
 from .filters import ArticleFilter, TopicArticleFilter, filter_query, in_use
-from .models import Article, Correction, Topic
+from .models import Article, Correction, FacetEntry, Topic
 from .search import SearchPaginator, excerpt, fold, mentions
 from .seo import story_metadata
 from .templatetags.gazette import card_html
@@ -301,10 +301,14 @@ class ArticleListView(ListView):
         paginator = super().get_paginator(queryset, per_page, shown=self.shown, **kwargs)
         narrowed = self.filterset.narrowed_to(self.page_facet())
         if narrowed is not None:
-            # The facets' counts are exact (kept per content version): no COUNT.
+            # The facets' counts are exact (kept per content version): no
+            # COUNT; the ids of a page come from the value's own index.
             relation, slug = narrowed
-            counts = {item.slug: item.story_count for item in in_use(relation)}
-            paginator.count = counts.get(slug, 0)
+            item = {item.slug: item for item in in_use(relation)}.get(slug)
+            paginator.count = item.story_count if item else 0
+            paginator.ids = FacetEntry.objects.listing(
+                relation, item.pk if item else None, self.filterset.oldest_first
+            )
         return paginator
 
     def get_queryset(self):

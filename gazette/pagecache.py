@@ -232,6 +232,8 @@ def content_changed(sender, using="default", action=None, **kwargs):
     """Signal receiver: any change to a model of a content app."""
     if sender._meta.app_label not in settings.GAZETTE_CONTENT_APPS:
         return
+    if getattr(sender, "derived", False):
+        return  # changed with the content it is derived from, which refreshes
     if action is not None and not action.startswith("post_"):
         return
     # Now, so that the change shows at once outside a transaction (and the

@@ -5,6 +5,7 @@ from itertools import count
 from django.contrib.auth.models import User
 from django.utils import timezone
 
+from articles import facets
 from articles.models import Article, Kind, Status, Topic
 from articles.search import fold
 
@@ -161,4 +162,6 @@ def make_stories(count, *, topics=(), **overrides):
     Link.objects.bulk_create(
         [Link(article_id=story.pk, topic_id=topic.pk) for story in stories for topic in topics]
     )
+    # Bulk inserts send no signal: their listings' index, as seed_demo does.
+    facets.refresh(story.pk for story in stories)
     return stories

@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from django.utils import timezone
 
+from articles import facets
 from articles.markdown_fr import french_typography
 from articles.models import Article, Kind, Status, Topic
 from articles.rendering import render_markdown
@@ -92,6 +93,9 @@ class Command(BaseCommand):
             topic_ids = self.seed_topics(topics)
             created = self.seed_stories(stories, topic_ids, rng)
             figures_created = self.seed_figures(figures, rng)
+            if created or figures_created:
+                # Bulk inserts send no signal: the listings' index, anew.
+                facets.rebuild()
         # Fresh statistics, or SQLite's planner picks the wrong indexes on a
         # table that grew from nothing to 100,000 rows in one go.
         with connection.cursor() as cursor:
