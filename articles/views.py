@@ -299,11 +299,10 @@ class ArticleListView(ListView):
 
     def get_paginator(self, queryset, per_page, **kwargs):
         paginator = super().get_paginator(queryset, per_page, shown=self.shown, **kwargs)
-        narrowed = self.filterset.narrowed_to(self.page_facet())
-        if narrowed is not None:
+        if self.narrowed is not None:
             # The facets' counts are exact (kept per content version): no
             # COUNT; the ids of a page come from the value's own index.
-            relation, slug = narrowed
+            relation, slug = self.narrowed
             item = {item.slug: item for item in in_use(relation)}.get(slug)
             paginator.count = item.story_count if item else 0
             paginator.ids = FacetEntry.objects.listing(
@@ -319,6 +318,12 @@ class ArticleListView(ListView):
         )
         if self.filterset.unknown_slugs():
             raise Http404("Un des choix ne nomme rien qui existe.")
+        self.narrowed = self.filterset.narrowed_to(self.page_facet())
+        if self.narrowed is not None:
+            # The page's ids come from the index of the one facet value
+            # (``get_paginator``): its rows are read by id among the
+            # published stories, with no filter to build.
+            return Article.objects.published()
         return self.filterset.qs
 
     def shown(self, stories):
