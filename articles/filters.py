@@ -146,7 +146,30 @@ class FacetField(forms.MultipleChoiceField):
         return result
 
 
-class FacetFilter(django_filters.MultipleChoiceFilter):
+class SharedCopy:
+    """django-filter deep-copies every filter of the class for each filter
+    set, down to each filter's options (a twentieth of a listing's time).
+    A filter set changes a copy's attributes and its options dict alone, so
+    a copy shares the rest; a method filter is bound to the copy."""
+
+    def __deepcopy__(self, memo):
+        result = copy.copy(self)
+        result.extra = self.extra.copy()
+        if self.method is not None:
+            result.method = self.method
+        memo[id(self)] = result
+        return result
+
+
+class CharFilter(SharedCopy, django_filters.CharFilter):
+    pass
+
+
+class ChoiceFilter(SharedCopy, django_filters.ChoiceFilter):
+    pass
+
+
+class FacetFilter(SharedCopy, django_filters.MultipleChoiceFilter):
     """Stories linked to any of the chosen objects (by slug) through ``relation``.
 
     The choices are the objects in use, with their counts, loaded in one query
@@ -230,7 +253,7 @@ class DateField(forms.DateField):
     ]
 
 
-class DayFilter(django_filters.Filter):
+class DayFilter(SharedCopy, django_filters.Filter):
     """A calendar day, compared with publication instants in Paris time."""
 
     field_class = DateField
@@ -269,17 +292,17 @@ class ArticleFilter(django_filters.FilterSet):
     """The filters of the listings; ``kept_values()`` names what they read
     that is kept per content version, for the page to preload."""
 
-    q = django_filters.CharFilter(
+    q = CharFilter(
         label="Mots cherchés", max_length=200, method="filter_search"
     )
     topic = FacetFilter("topics", label="Thèmes")
     country = FacetFilter("countries", label="Pays")
-    kind = django_filters.ChoiceFilter(
+    kind = ChoiceFilter(
         label="Type", choices=Kind.choices, empty_label="Articles et brèves"
     )
     after = DayFilter(label="Depuis le", method="filter_after")
     before = DayFilter(label="Jusqu’au", method="filter_before")
-    ordering = django_filters.ChoiceFilter(
+    ordering = ChoiceFilter(
         label="Ordre",
         choices=[
             ("recent", "Les plus récents d’abord"),

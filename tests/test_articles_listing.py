@@ -424,3 +424,20 @@ def test_a_topic_page_built_anew_reads_only_its_ids_once_values_are_kept(
     topic.name = "Chine populaire"
     topic.save()
     assert soup(client.get("/themes/chine/")).h1.get_text() == "Chine populaire"
+
+
+def test_each_filter_set_has_filters_of_its_own():
+    searching = ArticleFilter(QueryDict("q=blé"), queryset=Article.objects.all())
+    browsing = ArticleFilter(QueryDict(""), queryset=Article.objects.all())
+    assert searching.filters["ordering"].extra["empty_label"] == "Pertinence"
+    assert browsing.filters["ordering"].extra["empty_label"] == "Les plus récents d’abord"
+    assert "empty_label" not in ArticleFilter.base_filters["ordering"].extra
+    for filterset in (searching, browsing):
+        for name, filter_ in filterset.filters.items():
+            assert filter_ is not ArticleFilter.base_filters[name]
+            assert filter_.parent is filterset
+    # A method filter calls the method of its own filter set.
+    searching.filter_search = lambda queryset, name, value: queryset.none()
+    make_article(title="Le blé")
+    assert list(searching.qs) == []
+    assert [story.title for story in browsing.qs] == ["Le blé"]
