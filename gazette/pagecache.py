@@ -141,10 +141,12 @@ def versioned_many(names, compute):
     and read only under that version: a page reads the state and its values
     in one round trip (``preload``), and a new value replaces the stale one.
     """
+    memo = _request_state.get()
+    if memo is None:
+        memo = {}
     if _cold():
-        return compute(list(names))
+        return _for_this_request(names, compute, memo)
     now = timezone.now()
-    memo = _request_state.get() or {}
     try:
         state = content_state(now=now)
         keys = {_value_key(name): name for name in names}
@@ -154,7 +156,7 @@ def versioned_many(names, compute):
             kept.update(cache.get_many(unread))
     except Exception as error:
         logger.warning("Cache unavailable: %r", error)
-        return compute(list(names))
+        return _for_this_request(names, compute, memo)
     # Each entry is (version, value); absent ones are None.
     found = {
         keys[key]: entry[1]
@@ -175,6 +177,20 @@ def versioned_many(names, compute):
                 cache.set_many(entries, seconds)
             except Exception as error:
                 logger.warning("Cache unavailable: %r", error)
+    return found
+
+
+def _for_this_request(names, compute, memo):
+    """Values computed for this request alone, once each, as the first
+    request after a change computes them (nothing kept: ``X-Gazette-Cold``,
+    or the cache is down)."""
+    keys = {_value_key(name): name for name in names}
+    found = {name: memo[key][1] for key, name in keys.items() if key in memo}
+    missing = [name for name in names if name not in found]
+    if missing:
+        computed = compute(missing)
+        memo.update({_value_key(name): (None, value) for name, value in computed.items()})
+        found.update(computed)
     return found
 
 

@@ -4,6 +4,8 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.cache import caches
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Article, Status
@@ -315,3 +317,25 @@ def test_a_deploy_draws_a_new_content_version(db):
     before = content_state(now=timezone.now()).version
     call_command("migrate", verbosity=0)  # every deploy runs it
     assert content_state(now=timezone.now()).version != before
+
+
+@pytest.mark.parametrize("nothing_kept", ["cold", "cache down"])
+def test_a_value_is_computed_once_a_request_when_nothing_is_kept(
+    client, settings, nothing_kept
+):
+    topic = make_topic(slug="chine")
+    make_article(topics=[topic])
+    headers = {}
+    if nothing_kept == "cold":
+        settings.GAZETTE_BENCH = True
+        client.cookies["lecteur"] = "connecté"
+        headers["X-Gazette-Cold"] = "1"
+    else:
+        settings.CACHES = DEAD_REDIS
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/articles/?topic=chine", headers=headers)
+    assert response.status_code == 200
+    # The topic counts serve the form's choices and the page's number: the
+    # topics and the countries are counted once each.
+    counts = [q for q in queries.captured_queries if "COUNT(" in q["sql"]]
+    assert len(counts) == 2
