@@ -6,7 +6,7 @@ from typing import NamedTuple
 from urllib.parse import urlencode
 
 from django.core import signing
-from django.db.models import Exists, OuterRef, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
@@ -38,13 +38,19 @@ def has_public_correction():
     return Exists(Correction.objects.filter(article=OuterRef("pk"), public=True))
 
 
-def cards(queryset, with_topics=True):
-    """Stories as listing cards: only the columns a card shows, and their
-    topics prefetched unless the caller reads them itself (``with_topics``)."""
-    queryset = queryset.only(*CARD_FIELDS).annotate(
-        is_corrected=has_public_correction()
+def first_topic_name():
+    """Annotation: the name of a story's first topic by name, the kicker of
+    its card (no query for the topics, nor a Topic built per story)."""
+    topics = Topic.objects.filter(articles=OuterRef("pk")).order_by("name")
+    return Subquery(topics.values("name")[:1])
+
+
+def cards(queryset):
+    """Stories as listing cards (``card_html``): only the columns a card
+    shows, with its kicker and whether it carries a public correction."""
+    return queryset.only(*CARD_FIELDS).annotate(
+        is_corrected=has_public_correction(), kicker=first_topic_name()
     )
-    return queryset.prefetch_related("topics") if with_topics else queryset
 
 
 STORY_RELATIONS = "story-relations:{pk}"
@@ -67,10 +73,7 @@ def story_relations(story):
     """A story's topics, the cards of its published related stories and its
     public corrections (three queries), kept until the content changes
     (``versioned``), while the story itself is read for every request."""
-    related = list(
-        cards(story.related.published(), with_topics=False).order_by("-published_at")
-    )
-    prefetch_related_objects([story, *related], "topics")
+    related = list(cards(story.related.published()).order_by("-published_at"))
     return StoryRelations(
         topics=list(story.topics.all()),
         parent_cards=[card_html(r) for r in related if not r.is_brief],
@@ -83,10 +86,9 @@ def listing_cards(stories, terms):
     """The cards of a listing's page as HTML. Without search terms, the page
     holds ids (``StoryIds``) and each card is kept per content version
     (``versioned_many``), for every listing it shows on; only the missing
-    ones are built, from their rows alone, their topics read in one query."""
+    ones are built, from their rows alone (``cards()``)."""
 
     def build(stories):
-        prefetch_related_objects(stories, "topics")
         return {f"card:{story.pk}": card_html(story, terms) for story in stories}
 
     if terms:
@@ -329,7 +331,7 @@ class ArticleListView(ListView):
     def shown(self, stories):
         """What a page reads of its stories, once it knows which (the
         paginator's ``shown``): cards, and bodies for search excerpts."""
-        stories = cards(stories, with_topics=False)
+        stories = cards(stories)
         if self.filterset.terms:
             stories = stories.only(*CARD_FIELDS, "body_html")
         return stories

@@ -156,14 +156,14 @@ def test_home_query_count_is_constant(client, django_assert_num_queries):
     for _ in range(3):
         make_article(topics=[topic])
         make_brief(topics=[topic])
-    # Lead and latest, their topics, briefs, their topics, navigation topics
-    # and countries (built again after each change to the content).
-    with django_assert_num_queries(6):
+    # Lead and latest, briefs (each card's kicker read with it), navigation
+    # topics and countries (built again after each change to the content).
+    with django_assert_num_queries(4):
         client.get("/")
     for _ in range(20):
         make_article(topics=[topic])
         make_brief(topics=[topic])
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(4):
         client.get("/")
 
 
@@ -219,3 +219,18 @@ def test_french_dates_name_each_month_as_django_translates_it(month):
     if month in range(4, 11):  # summer time: UTC+2
         expected = expected.replace("13\u00a0h", "14\u00a0h")
     assert french_date(value) == expected
+
+
+def test_a_card_is_headed_by_the_first_of_its_topics(client):
+    zone, chine = make_topic(name="Zone euro"), make_topic(name="Chine", slug="chine")
+    story = make_article(title="Le fret ferroviaire", topics=[zone, chine])
+    brief = make_brief(title="Une brève sans thème", related=[story])
+    for url in ["/", "/articles/", "/articles/?q=fret", "/themes/chine/", brief.get_absolute_url()]:
+        cards = soup(client.get(url)).select(".card")
+        kickers = {
+            c.select_one(".card__title").get_text(): c.select_one(".card__kicker").get_text(" ", strip=True)
+            for c in cards
+        }
+        assert kickers["Le fret ferroviaire"] == "Chine", url
+        if url in ("/", "/articles/"):
+            assert kickers["Une brève sans thème"] == "Brève", url

@@ -80,7 +80,7 @@ def test_listing_query_count_stays_constant_with_corrections(
     for _ in range(10):
         correct(make_article())
         correct(make_brief())
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(4):
         client.get("/")
 
 

@@ -162,11 +162,11 @@ def test_pair_page_query_count_does_not_grow_with_figures(
     where = {"reporter": pair.first, "partner": pair.second}
     story = make_article()
     make_figure(year=2020, stories=[story], **where)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         assert client.get(pair.get_absolute_url()).status_code == 200
     for year in range(2000, 2020):
         make_figure(year=year, stories=[make_article()], **where)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = client.get(pair.get_absolute_url())
     assert len(soup(response).select(".figures-table tbody tr")) >= 21
 

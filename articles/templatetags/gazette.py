@@ -92,8 +92,9 @@ def story_card(context, story, level=3, compact=False, lead=False):
 
 
 def card_html(story, terms=(), *, level=3, compact=False, lead=False):
-    """A story's card in listings, on the home page and under a story, its
-    first topic prefetched; ``terms`` highlighted in the title and standfirst.
+    """A story's card in listings, on the home page and under a story, read
+    with ``articles.views.cards()`` (its kicker: the name of its first
+    topic); ``terms`` highlighted in the title and standfirst.
 
     Written in Python rather than as an included template: a listing shows 20
     of them, and each inclusion cost more than the rest of the page.
@@ -104,7 +105,6 @@ def card_html(story, terms=(), *, level=3, compact=False, lead=False):
     if lead:
         classes += " card--lead"
     badge = '<span class="badge">Brève</span> ' if story.is_brief else ""
-    topic = next(iter(story.topics.all()), None)
     title = highlight(story.title, terms) if terms else story.title
     parts = [
         format_html(
@@ -112,7 +112,7 @@ def card_html(story, terms=(), *, level=3, compact=False, lead=False):
             '  <h{} class="card__title"><a href="{}">{}</a></h{}>\n',
             classes,
             mark_safe(badge),
-            topic.name if topic else "",
+            story.kicker or "",
             level,
             story.get_absolute_url(),
             title,
