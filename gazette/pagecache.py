@@ -19,8 +19,10 @@ do. A page reads those it needs with ``preload()``, in one round trip with
 the state itself, which is read once per request.
 """
 
+import hashlib
 import logging
 import secrets
+import time
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
@@ -38,6 +40,10 @@ STATE_KEY = "gazette:content-state"
 STATE_CACHE = "content-state"
 
 logger = logging.getLogger(__name__)
+
+# While a request computes kept values, others that need them read the cache
+# this often (GAZETTE_KEPT_WAIT_SECONDS at most) instead of computing them too.
+WAIT_POLL_SECONDS = 0.005
 
 # The state read once per request: the page cache, the validators and every
 # ``versioned()`` value of a page agree on it, for one round trip to the
@@ -164,11 +170,24 @@ def versioned_many(names, compute):
         if entry is not None and entry[0] == state.version
     }
     missing = [name for name in names if name not in found]
-    if missing:
-        computed = compute(missing)
-        found.update(computed)
-        seconds = state.seconds_fresh(now=now, limit=settings.GAZETTE_PAGE_CACHE_SECONDS)
-        if seconds > 0:
+    if not missing:
+        return found
+    seconds = state.seconds_fresh(now=now, limit=settings.GAZETTE_PAGE_CACHE_SECONDS)
+    if seconds <= 0:  # a publication is due: nothing is kept until it is out
+        found.update(compute(missing))
+        return found
+    lock = _lock_key(state.version, missing)
+    if not _lock(lock):
+        # Another request is computing them: wait for its values.
+        waited = _wait_for(missing, state.version)
+        memo.update({_value_key(n): (state.version, v) for n, v in waited.items()})
+        found.update(waited)
+        missing = [name for name in missing if name not in waited]
+        lock = None
+    try:
+        if missing:
+            computed = compute(missing)
+            found.update(computed)
             entries = {
                 _value_key(name): (state.version, value) for name, value in computed.items()
             }
@@ -177,6 +196,53 @@ def versioned_many(names, compute):
                 cache.set_many(entries, seconds)
             except Exception as error:
                 logger.warning("Cache unavailable: %r", error)
+    finally:
+        if lock is not None:
+            _unlock(lock)
+    return found
+
+
+def _lock_key(version, names):
+    digest = hashlib.sha256("\n".join(sorted(names)).encode()).hexdigest()[:32]
+    return f"gazette:computing:{version}:{digest}"
+
+
+def _lock(key):
+    """Whether this request may compute the values ``key`` names: the first
+    to ask after a change computes them, the others wait for them
+    (``_wait_for``) rather than all compute the same values at once."""
+    try:
+        return cache.add(key, True, settings.GAZETTE_KEPT_WAIT_SECONDS * 5)
+    except Exception as error:
+        logger.warning("Cache unavailable: %r", error)
+        return True
+
+
+def _unlock(key):
+    try:
+        cache.delete(key)
+    except Exception as error:
+        logger.warning("Cache unavailable: %r", error)
+
+
+def _wait_for(names, version):
+    """The values ``names`` another request is computing, as they are kept
+    under ``version``, read every few milliseconds for at most
+    ``GAZETTE_KEPT_WAIT_SECONDS``; those still missing then are left out
+    (the caller computes them)."""
+    keys = {_value_key(name): name for name in names}
+    deadline = time.monotonic() + settings.GAZETTE_KEPT_WAIT_SECONDS
+    found = {}
+    while len(found) < len(keys) and time.monotonic() < deadline:
+        time.sleep(WAIT_POLL_SECONDS)
+        try:
+            read = cache.get_many([key for key in keys if keys[key] not in found])
+        except Exception as error:
+            logger.warning("Cache unavailable: %r", error)
+            break
+        found.update(
+            {keys[k]: e[1] for k, e in read.items() if e is not None and e[0] == version}
+        )
     return found
 
 

@@ -202,6 +202,9 @@ GAZETTE_MARKDOWN_EXTENSIONS = [
 # Anonymous GET pages kept in the cache for at most this long (seconds); a
 # change to the content or a scheduled publication makes them fresh sooner.
 GAZETTE_PAGE_CACHE_SECONDS = 600
+# After a change, the first request that needs a kept value computes it;
+# others wait for it this long at most before computing it themselves.
+GAZETTE_KEPT_WAIT_SECONDS = 1.0
 # What a CDN may keep (s-maxage) and serve stale while it refetches.
 GAZETTE_CDN_MAX_AGE = 60
 GAZETTE_CDN_STALE_WHILE_REVALIDATE = 30

@@ -1,3 +1,4 @@
+import time
 from datetime import timedelta
 
 import pytest
@@ -339,3 +340,72 @@ def test_a_value_is_computed_once_a_request_when_nothing_is_kept(
     # topics and the countries are counted once each.
     counts = [q for q in queries.captured_queries if "COUNT(" in q["sql"]]
     assert len(counts) == 2
+
+
+def test_values_wanted_at_once_after_a_change_are_computed_once(settings):
+    """The first request after a change computes a kept value; those that
+    need it meanwhile wait for it rather than all compute it at once."""
+    import threading
+
+    from gazette.pagecache import content_refresh, versioned
+
+    content_refresh()
+    computed = []
+
+    def slow():
+        computed.append(1)
+        time.sleep(0.2)
+        return "les comptes"
+
+    results = []
+    start = threading.Barrier(8)
+
+    def request():
+        start.wait()
+        results.append(versioned("comptes", slow))
+
+    threads = [threading.Thread(target=request) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == ["les comptes"] * 8
+    assert len(computed) == 1
+
+
+def test_a_request_waits_for_a_value_another_computes_then_computes_it_itself(settings):
+    import threading
+
+    from django.core.cache import cache
+
+    from gazette.pagecache import _lock_key, content_refresh, versioned
+
+    settings.GAZETTE_KEPT_WAIT_SECONDS = 0.1
+    state = content_refresh()
+    # Another request is computing « a » and delivers it while this one waits.
+    cache.add(_lock_key(state.version, ["a"]), True, 5)
+    threading.Timer(
+        0.03, lambda: cache.set("gazette:value:a", (state.version, "livrée"), 60)
+    ).start()
+    assert versioned("a", lambda: pytest.fail("computed twice")) == "livrée"
+    # Another request took « b » and never delivers: computed here, after the wait.
+    cache.add(_lock_key(state.version, ["b"]), True, 5)
+    began = time.monotonic()
+    assert versioned("b", lambda: "calculée ici") == "calculée ici"
+    assert time.monotonic() - began >= 0.1
+
+
+def test_the_lock_is_released_when_the_computation_fails(settings):
+    from django.core.cache import cache
+
+    from gazette.pagecache import _lock_key, content_refresh, versioned
+
+    state = content_refresh()
+
+    def broken():
+        raise RuntimeError("la base ne répond pas")
+
+    with pytest.raises(RuntimeError):
+        versioned("c", broken)
+    assert cache.get(_lock_key(state.version, ["c"])) is None
+    assert versioned("c", lambda: "enfin") == "enfin"
