@@ -4,13 +4,15 @@ from datetime import datetime, timedelta, timezone as dt_timezone
 import pytest
 from bs4 import BeautifulSoup
 from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, Status
 from articles.seo import Picture
 
-from .factories import make_article, make_brief, make_topic
+from .factories import make_article, make_brief, make_stories, make_topic
 from .feeds import SITE_FEEDS, SITE_URL, TOPIC_FEEDS, fetch_feed
 
 pytestmark = pytest.mark.django_db
@@ -326,3 +328,15 @@ def test_topic_feed_query_count_does_not_grow(client, django_assert_num_queries)
         make_brief(topics=[topic, make_topic()])
     with django_assert_num_queries(4):
         fetch_feed(client, url)
+
+
+def test_topic_feed_takes_its_newest_stories_from_the_listings_index(client):
+    topic = make_topic()
+    stories = make_stories(35, topics=[topic])  # newest first
+    make_stories(5, topics=[make_topic()])
+    make_article(topics=[topic], status=Status.DRAFT)
+    make_article(topics=[topic], published_at=timezone.now() + timedelta(hours=1))
+    with CaptureQueriesContext(connection) as queries:
+        _, feed, _ = fetch_feed(client, reverse("articles:topic_feed_rss", args=[topic.slug]))
+    assert [e.title for e in feed.entries] == [story.title for story in stories[:30]]
+    assert any("facetentry" in q["sql"] for q in queries.captured_queries)
