@@ -210,6 +210,7 @@ class ListingFeed(StoryFeed):
 
     filterset_class = ArticleFilter
     list_url_name = "articles:list"
+    facet = None  # Article's relation whose value is the subject: "topics"
 
     def get_object(self, request, **kwargs):
         subject = self.get_subject(**kwargs)
@@ -236,9 +237,14 @@ class ListingFeed(StoryFeed):
         return None
 
     def subject_newest(self, subject):
-        """The subject's newest stories (at least as many as the feed shows),
-        where an index of their own gives them faster; None otherwise."""
-        return None
+        """Without filters, the subject's newest stories, as many as the feed
+        shows: their ids from the listings' index when the subject is a
+        facet value (``facet``), as its page reads them, since the date
+        index with the link table walks past the other values' stories."""
+        if self.facet is None:
+            return None
+        newest = FacetEntry.objects.listing(self.facet, subject.pk)[: self.limit]
+        return Article.objects.published().filter(pk__in=newest)
 
     def subject_stories(self, subject):
         return Article.objects.published()
@@ -266,18 +272,13 @@ class ListingFeed(StoryFeed):
 
 class TopicFeed(ListingFeed):
     filterset_class = TopicArticleFilter
+    facet = "topics"
 
     def get_subject(self, slug):
         return get_object_or_404(Topic, slug=slug)
 
     def subject_stories(self, subject):
         return Article.objects.published().filter(topics=subject)
-
-    def subject_newest(self, subject):
-        # From the listings' index, as the topic page reads its first page:
-        # the date index with the link table walks past the other topics.
-        newest = FacetEntry.objects.listing("topics", subject.pk)[: self.limit]
-        return Article.objects.published().filter(pk__in=newest)
 
     def subject_title(self, subject):
         return subject.name

@@ -330,13 +330,24 @@ def test_topic_feed_query_count_does_not_grow(client, django_assert_num_queries)
         fetch_feed(client, url)
 
 
-def test_topic_feed_takes_its_newest_stories_from_the_listings_index(client):
-    topic = make_topic()
-    stories = make_stories(35, topics=[topic])  # newest first
+@pytest.mark.parametrize("facet", ["topic", "country"])
+def test_a_facet_feed_takes_its_newest_stories_from_the_listings_index(client, facet):
+    from .factories import make_country
+
+    stories = make_stories(35)  # newest first
     make_stories(5, topics=[make_topic()])
-    make_article(topics=[topic], status=Status.DRAFT)
-    make_article(topics=[topic], published_at=timezone.now() + timedelta(hours=1))
+    draft = make_article(status=Status.DRAFT)
+    scheduled = make_article(published_at=timezone.now() + timedelta(hours=1))
+    if facet == "topic":
+        value = make_topic()
+        for story in [*stories, draft, scheduled]:
+            story.topics.add(value)
+        url = reverse("articles:topic_feed_rss", args=[value.slug])
+    else:
+        value = make_country(code="KZ", name="Kazakhstan", slug="kazakhstan")
+        value.stories.set([*stories, draft, scheduled])
+        url = reverse("trade:country_feed_rss", args=[value.slug])
     with CaptureQueriesContext(connection) as queries:
-        _, feed, _ = fetch_feed(client, reverse("articles:topic_feed_rss", args=[topic.slug]))
+        _, feed, _ = fetch_feed(client, url)
     assert [e.title for e in feed.entries] == [story.title for story in stories[:30]]
     assert any("facetentry" in q["sql"] for q in queries.captured_queries)

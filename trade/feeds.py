@@ -11,6 +11,7 @@ from .views import CountryArticleFilter
 
 class CountryFeed(ListingFeed):
     filterset_class = CountryArticleFilter
+    facet = "countries"
 
     def get_subject(self, slug):
         return get_object_or_404(Country, slug=slug)
