@@ -107,3 +107,28 @@ def revision_label(record) -> str:
     """« 23 août 2025 à 9 h 40, par marie »: when and by whom a version was saved."""
     who = record.history_user.get_username() if record.history_user else "inconnu"
     return f"{french_date(record.history_date)}, par {who}"
+
+
+def topic_side_changing(sender, instance, action, reverse, pk_set, **kwargs):
+    """Signal receiver (m2m_changed on the story–topic links): a story's
+    version when its topics change from the topic's side.
+
+    simple-history records one when they change from the story's side; from
+    the topic's (``topic.articles.add(story)``) its receiver would take the
+    topic for a story and fail. It is told to skip the topic (its
+    ``skip_history_when_saving`` flag) and each story concerned is saved
+    instead, which records its version with its topics as they now are.
+    """
+    if not reverse:
+        return
+    if action.startswith("pre_"):
+        instance.skip_history_when_saving = True
+        if action == "pre_clear":
+            instance._stories_cleared = list(instance.articles.values_list("pk", flat=True))
+        return
+    del instance.skip_history_when_saving
+    story_ids = pk_set if pk_set is not None else instance.__dict__.pop("_stories_cleared")
+    from .models import Article
+
+    for story in Article.objects.filter(pk__in=story_ids):
+        story.save()

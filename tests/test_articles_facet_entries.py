@@ -53,6 +53,10 @@ def test_entries_follow_the_stories_and_their_links_from_either_side():
         lambda: story.topics.add(chine),
         lambda: story.topics.set([inde]),
         lambda: story.topics.clear(),
+        lambda: inde.articles.add(story, draft),
+        lambda: inde.articles.remove(draft),
+        lambda: chine.articles.clear(),
+        lambda: chine.articles.add(draft),
         lambda: story.topics.set([inde, chine]),
         # Countries hold the relation: from their side, a change names the stories.
         lambda: kazakhstan.stories.add(story, scheduled, draft),

@@ -167,3 +167,22 @@ def test_topic_changes_are_kept_compared_and_restored(client):
     assert [option["value"] for option in chosen] == [str(chine.pk)]
     assert client.post(restore, form_data(page, "#content-main form")).status_code == 302
     assert list(story.topics.all()) == [chine]
+
+
+def test_topics_changed_from_the_topic_side_keep_a_version_of_each_story():
+    from .factories import make_topic
+
+    chine = make_topic(name="Chine")
+    first, second = make_article(title="Premier"), make_article(title="Second")
+    versions = {story.pk: story.history.count() for story in (first, second)}
+    chine.articles.add(first, second)
+    for story in (first, second):
+        assert story.history.count() == versions[story.pk] + 1
+        newest = story.history.first()
+        assert [link.topic_id for link in newest.topics.all()] == [chine.pk]
+    chine.articles.remove(second)
+    assert [link.topic_id for link in second.history.first().topics.all()] == []
+    chine.articles.clear()
+    assert list(first.topics.all()) == []
+    assert [link.topic_id for link in first.history.first().topics.all()] == []
+    assert not hasattr(chine, "skip_history_when_saving")
