@@ -11,7 +11,7 @@ country rebuild the entries concerned, in the same transaction as the change
 from django.db import connections
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from .models import Article, FacetEntry, Status
+from .models import Article, FacetEntry
 
 BATCH = 5000
 
@@ -30,11 +30,10 @@ def entries(article_ids=None, using="default"):
 
     for facet in relations():
         through, story, other = link_table(facet)
-        links = through.objects.using(using).filter(
-            **{f"{story}__status": Status.PUBLISHED, f"{story}__published_at__isnull": False}
-        )
+        stories = Article.objects.using(using).marked_published()
         if article_ids is not None:
-            links = links.filter(**{f"{story}__in": article_ids})
+            stories = stories.filter(pk__in=article_ids)
+        links = through.objects.using(using).filter(**{f"{story}__in": stories})
         rows = links.values_list(story, other, f"{story}__published_at")
         for article_id, value, published_at in rows.iterator(chunk_size=BATCH):
             yield FacetEntry(

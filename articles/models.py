@@ -63,9 +63,14 @@ class ArticleQuerySet(models.QuerySet):
         """Visible to readers: marked published and not scheduled for later."""
         return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
 
+    def marked_published(self):
+        """Marked published with a publication time: shown to readers once
+        it has come (``published()``), scheduled until then."""
+        return self.filter(status=Status.PUBLISHED, published_at__isnull=False)
+
     def scheduled(self):
         """Marked published, with a publication time still to come."""
-        return self.filter(status=Status.PUBLISHED, published_at__gt=timezone.now())
+        return self.marked_published().filter(published_at__gt=timezone.now())
 
     def articles(self):
         """Full articles only (not briefs)."""
@@ -312,8 +317,9 @@ class Article(models.Model):
 
 class FacetEntryQuerySet(models.QuerySet):
     def published(self):
-        """Entries of the stories readers see: ``ArticleQuerySet.published()``,
-        whose first half (marked published) holds for every entry."""
+        """Entries of the stories readers see: entries are made for stories
+        ``marked_published()``, and readers see those whose time has come,
+        as ``ArticleQuerySet.published()`` says."""
         return self.filter(published_at__lte=timezone.now())
 
     def listing(self, facet, value, oldest_first=False):
