@@ -52,9 +52,11 @@ def refresh(article_ids, using="default"):
 
 def rebuild(using="default"):
     """Write every entry anew (after bulk inserts, which send no signal)."""
-    with connections[using].cursor() as cursor:
+    connection = connections[using]
+    table = connection.ops.quote_name(FacetEntry._meta.db_table)
+    with connection.cursor() as cursor:
         # One statement, rather than Django's row by row deletion with signals.
-        cursor.execute(f"DELETE FROM {connections[using].ops.quote_name(FacetEntry._meta.db_table)}")
+        cursor.execute(f"DELETE FROM {table}")
     FacetEntry.objects.using(using).bulk_create(entries(using=using), batch_size=BATCH)
 
 
@@ -94,5 +96,9 @@ def connect():
         def deleted(*args, facet=facet, **kwargs):
             value_deleted(*args, facet=facet, **kwargs)
 
-        m2m_changed.connect(changed, sender=through, weak=False, dispatch_uid=f"facets-links-{facet}")
-        post_delete.connect(deleted, sender=other, weak=False, dispatch_uid=f"facets-value-{facet}")
+        m2m_changed.connect(
+            changed, sender=through, weak=False, dispatch_uid=f"facets-links-{facet}"
+        )
+        post_delete.connect(
+            deleted, sender=other, weak=False, dispatch_uid=f"facets-value-{facet}"
+        )
