@@ -305,11 +305,14 @@ class ArticleListView(ListView):
             # The facets' counts are exact (kept per content version): no
             # COUNT; the ids of a page come from the value's own index.
             relation, slug = self.narrowed
-            item = {item.slug: item for item in in_use(relation)}.get(slug)
-            paginator.count = item.story_count if item else 0
-            paginator.ids = FacetEntry.objects.listing(
-                relation, item.pk if item else None, self.filterset.oldest_first
-            )
+            item = next((item for item in in_use(relation) if item.slug == slug), None)
+            if item is None:  # no published story under it
+                paginator.count, paginator.ids = 0, []
+            else:
+                paginator.count = item.story_count
+                paginator.ids = FacetEntry.objects.listing(
+                    relation, item.pk, self.filterset.oldest_first
+                )
         return paginator
 
     def get_queryset(self):

@@ -194,6 +194,11 @@ def test_topic_without_published_story_gives_a_message(client):
     response = client.get("/articles/?topic=vide")
     assert response.status_code == 200
     assert "Rien n’est publié sous « vide »" in form_errors(response)
+    # Its own page says it holds nothing, without looking for stories.
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/themes/vide/")
+    assert soup(response).select_one(".results__count").get_text(strip=True) == "Aucun article"
+    assert not any("facetentry" in q["sql"] and "COUNT" not in q["sql"] for q in queries)
 
 
 def test_dates_in_the_wrong_order_give_a_message_and_are_ignored(client):
