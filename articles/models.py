@@ -1,4 +1,5 @@
 import html
+import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -48,6 +49,10 @@ class Status(models.TextChoices):
     DRAFT = "draft", "Brouillon"
     REVIEW = "review", "En relecture"
     PUBLISHED = "published", "Publié"
+
+
+def new_preview_nonce():
+    return secrets.token_urlsafe(12)
 
 
 class EditConflict(Exception):
@@ -148,7 +153,24 @@ class Article(models.Model):
         null=True,
         blank=True,
         editable=False,
-        help_text="Identifie la dépêche importée, pour qu’un nouvel import la mette à jour.",
+        help_text="Identifie la dépêche importée (ou l’entrée du contenu de départ), "
+        "pour qu’un nouvel import retrouve le même article.",
+    )
+    wire_fields = models.JSONField(
+        "empreinte de l’import",
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text="Empreinte de chaque champ tel que le dernier import l’a écrit : "
+        "un nouvel import refuse d’écraser un champ modifié depuis.",
+    )
+    preview_nonce = models.CharField(
+        "clé des liens de prévisualisation",
+        max_length=32,
+        default=new_preview_nonce,
+        editable=False,
+        help_text="Change quand l’article est dépublié ou que ses liens sont révoqués : "
+        "les liens signés avec l’ancienne clé ne marchent plus.",
     )
     version = models.PositiveIntegerField(
         "version",
@@ -187,6 +209,10 @@ class Article(models.Model):
             "search_text",
             "search_document",
             "search_title_document",
+            # Bookkeeping of the importer and of preview links: restoring an
+            # old version must not bring back a revoked link.
+            "wire_fields",
+            "preview_nonce",
         ],
         m2m_fields=[topics, related],
         verbose_name="version d’article",
