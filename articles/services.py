@@ -1,12 +1,19 @@
 """Writes that touch several rows: importing wire copy, loading the seed."""
+import hashlib
 import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from django.contrib.auth.models import Group, Permission, User
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.text import slugify
+from simple_history.utils import update_change_reason
 
+from .markdown_fr import french_typography
 from .models import Article, Kind, Status, Topic
 from .wire import WireStory, read_wire_file
 
@@ -15,16 +22,40 @@ SEED_WIRE = SEED_DIR / "000_520c4fb320e979bc.txt"
 SEED_STORIES = SEED_DIR / "stories.json"
 
 
+def topic_get_or_create(name: str, description: str = "") -> tuple[Topic, bool]:
+    """The topic of that name (matched on its slug or its name, whatever the
+    case), created when missing."""
+    known = Topic.objects.filter(Q(slug=slugify(name)) | Q(name__iexact=name)).first()
+    if known is not None:
+        return known, False
+    return Topic.objects.create(name=name, description=description), True
+
+
 def topics_get_or_create(*, names: list[str]) -> list[Topic]:
-    """Topics by name, created when missing (matched on their slug)."""
-    topics = []
-    for name in names:
-        name = " ".join(name.split())
-        if not name:
-            continue
-        topic, _ = Topic.objects.get_or_create(slug=slugify(name), defaults={"name": name})
-        topics.append(topic)
-    return topics
+    """Topics by name, created when missing."""
+    names = (" ".join(name.split()) for name in names)
+    return [topic_get_or_create(name)[0] for name in names if name]
+
+
+class ImportConflict(Exception):
+    """A re-import would overwrite what someone changed since the last import."""
+
+
+# What an import writes, as the story stores it; compared field by field.
+IMPORTED_FIELDS = ["title", "kind", "standfirst", "body", "published_at", "dateline", "credit"]
+
+
+def _digest(value) -> str:
+    if isinstance(value, datetime):
+        value = value.astimezone(UTC).isoformat()
+    return hashlib.sha256(str(value).encode()).hexdigest()[:16]
+
+
+def _fingerprint(article: Article, names: list[str]) -> dict[str, str]:
+    prints = {name: _digest(getattr(article, name)) for name in names if name != "topics"}
+    if "topics" in names:
+        prints["topics"] = _digest(sorted(article.topics.values_list("slug", flat=True)))
+    return prints
 
 
 @transaction.atomic
@@ -35,14 +66,22 @@ def story_import(
     kind: str = Kind.ARTICLE,
     topic_names: list[str] | None = None,
     status: str | None = None,
-) -> tuple[Article, bool]:
+    force: bool = False,
+) -> tuple[Article, str]:
     """Create the story of a wire dispatch, or update it when imported again.
 
-    The dispatch is identified by its headline and instant, so a second import
-    updates the same row and keeps its slug. A new story is a draft unless a
-    status is given; an update keeps the status unless one is given.
+    Returns the story and what happened: "created", "updated" or "unchanged".
+    The dispatch is identified by its headline and instant, so a second
+    import finds the same row and keeps its slug. A new story is a draft
+    unless a status is given; an update keeps the status unless one is given.
+
+    The import keeps a fingerprint of each field it wrote (``wire_fields``).
+    A new import updates the story only if none of those fields changed
+    since; otherwise it raises ``ImportConflict`` naming who changed what,
+    unless ``force``, and then the overwrite is a revision like any other,
+    which the history can restore. Nothing is written when nothing changes.
     """
-    fields = {
+    values = {
         "title": title or wire.sentence_case_headline(),
         "kind": kind,
         "standfirst": wire.standfirst,
@@ -51,19 +90,79 @@ def story_import(
         "dateline": wire.dateline,
         "credit": wire.credit or "La Gazette",
     }
+    if status:
+        values["status"] = status
+    names = list(values)
+    topics = topics_get_or_create(names=topic_names) if topic_names is not None else None
     article = Article.objects.filter(wire_ref=wire.ref).first()
-    created = article is None
-    if created:
+    if article is None:
         article = Article(wire_ref=wire.ref, status=status or Status.DRAFT)
-        article.slug = _unique_slug(fields["title"])
-    elif status:
-        article.status = status
-    for name, value in fields.items():
-        setattr(article, name, value)
+        article.slug = _unique_slug(values["title"])
+        outcome = "created"
+    else:
+        # The values as the story would store them (typography applied).
+        incoming = Article(**values)
+        incoming.title = french_typography(incoming.title)
+        incoming.standfirst = french_typography(incoming.standfirst)
+        differs = [n for n in names if _digest(getattr(incoming, n)) != _digest(getattr(article, n))]
+        if topics is not None and {t.pk for t in topics} != set(
+            article.topics.values_list("pk", flat=True)
+        ):
+            differs.append("topics")
+        tracked = names + (["topics"] if topics is not None else [])
+        if not differs:
+            if not article.wire_fields.get("fields"):
+                _record_import(article, tracked)
+            return article, "unchanged"
+        recorded = article.wire_fields.get("fields")
+        if recorded:
+            now = _fingerprint(article, tracked)
+            # Only what that import wrote: a field it left alone is the
+            # editors' to set, and this import's to write if asked.
+            edited = [n for n in tracked if n in recorded and recorded[n] != now[n]]
+        else:
+            # Imported before fingerprints: whatever differs may be an edit.
+            edited = differs
+        if edited and not force:
+            raise ImportConflict(_conflict_message(article, edited))
+        outcome = "updated"
+    for name in names:
+        setattr(article, name, values[name])
     article.save()
-    if topic_names is not None:
-        article.topics.set(topics_get_or_create(names=topic_names))
-    return article, created
+    if topics is not None:
+        article.topics.set(topics)
+    if force and outcome == "updated":
+        update_change_reason(article, "Import forcé de la dépêche")
+    _record_import(article, names + (["topics"] if topics is not None else []))
+    return article, outcome
+
+
+def _record_import(article: Article, names: list[str]) -> None:
+    prints = {**article.wire_fields.get("fields", {}), **_fingerprint(article, names)}
+    wire_fields = {"at": timezone.now().isoformat(), "fields": prints}
+    # update(): bookkeeping, not an edit; no revision, no date moved.
+    Article.objects.filter(pk=article.pk).update(wire_fields=wire_fields)
+    article.wire_fields = wire_fields
+
+
+def _conflict_message(article: Article, changed: list[str]) -> str:
+    labels = ", ".join(
+        "thèmes" if name == "topics" else str(Article._meta.get_field(name).verbose_name)
+        for name in changed
+    )
+    imported = article.wire_fields.get("at")
+    revisions = article.history.exclude(history_user=None)
+    if imported:
+        revisions = revisions.filter(history_date__gt=datetime.fromisoformat(imported))
+    people = sorted(
+        {r.history_user.get_full_name() or r.history_user.get_username() for r in revisions}
+    )
+    who = " et ".join(people) if people else "quelqu’un"
+    since = "depuis le dernier import" if imported else "depuis la création (import sans empreinte)"
+    return (
+        f"« {article.title} » : {who} a modifié {labels} {since} ; rien n’a été écrit. "
+        "Relancez avec --force pour écraser (la version actuelle restera dans l’historique)."
+    )
 
 
 def _unique_slug(title: str) -> str:
@@ -74,39 +173,69 @@ def _unique_slug(title: str) -> str:
     return slug
 
 
-@transaction.atomic
-def seed_load() -> Article:
-    """Load the seed content (the wire article, its briefs, the topics); idempotent."""
-    data = json.loads(SEED_STORIES.read_text(encoding="utf-8"))
-    for topic in data["topics"]:
-        Topic.objects.update_or_create(
-            slug=slugify(topic["name"]),
-            defaults={"name": topic["name"], "description": topic["description"]},
-        )
-    lead = data["article"]
-    article, _ = story_import(
-        wire=read_wire_file(SEED_WIRE),
-        title=lead["title"],
-        topic_names=lead["topics"],
-        status=Status.PUBLISHED,
+def _seed_key_taken(ref: str) -> bool:
+    """The seed created this story once: it is there, or an editor deleted it
+    (its history remembers it). Either way the seed leaves it alone."""
+    return (
+        Article.objects.filter(wire_ref=ref).exists()
+        or Article.history.filter(wire_ref=ref).exists()
     )
+
+
+@dataclass
+class SeedLoaded:
+    article: Article | None
+    created: list[str] = field(default_factory=list)
+
+
+@transaction.atomic
+def seed_load() -> SeedLoaded:
+    """Create what the seed content (the wire article, its briefs, the topics)
+    has that the database lacks; never change or re-create what is there.
+
+    Stories are found by a key that never changes (``wire_ref``: the
+    dispatch's, or ``seed:<slug>`` for a brief), so a story an editor renamed,
+    unpublished, re-slugged or deleted stays as the editor left it, and a
+    second load writes nothing: no revision, no date moved.
+    """
+    data = json.loads(SEED_STORIES.read_text(encoding="utf-8"))
+    loaded = SeedLoaded(article=None)
+    for topic in data["topics"]:
+        _, created = topic_get_or_create(topic["name"], topic["description"])
+        if created:
+            loaded.created.append(f"thème {topic['name']}")
+    lead = data["article"]
+    wire = read_wire_file(SEED_WIRE)
+    if not _seed_key_taken(wire.ref):
+        article, _ = story_import(
+            wire=wire,
+            title=lead["title"],
+            topic_names=lead["topics"],
+            status=Status.PUBLISHED,
+        )
+        loaded.created.append(article.slug)
+    loaded.article = Article.objects.filter(wire_ref=wire.ref).first()
     for brief in data["briefs"]:
-        story, _ = Article.objects.update_or_create(
+        ref = f"seed:{brief['slug']}"
+        if _seed_key_taken(ref):
+            continue
+        story = Article.objects.create(
+            wire_ref=ref,
             slug=brief["slug"],
-            defaults={
-                "title": brief["title"],
-                "kind": Kind.BRIEF,
-                "standfirst": brief["standfirst"],
-                "body": brief["body"],
-                "status": Status.PUBLISHED,
-                "published_at": brief["published_at"],
-                "dateline": "Paris",
-                "credit": "La Gazette",
-            },
+            title=brief["title"],
+            kind=Kind.BRIEF,
+            standfirst=brief["standfirst"],
+            body=brief["body"],
+            status=Status.PUBLISHED,
+            published_at=brief["published_at"],
+            dateline="Paris",
+            credit="La Gazette",
         )
         story.topics.set(topics_get_or_create(names=brief["topics"]))
-        story.related.add(article)
-    return article
+        if loaded.article is not None:
+            story.related.add(loaded.article)
+        loaded.created.append(story.slug)
+    return loaded
 
 
 WRITERS = "Rédacteurs"

@@ -57,7 +57,7 @@ def seed_file():
 def seeded(db):
     from articles.services import seed_load
 
-    return seed_load()
+    return seed_load().article
 
 
 @pytest.fixture

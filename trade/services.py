@@ -24,18 +24,35 @@ class SeedError(Exception):
 
 @transaction.atomic
 def trade_seed_load(*, path: Path = SEED_FILE) -> dict[str, int]:
-    """Create or update every record of the seed file; counts what it holds."""
+    """Create the records of the seed file that the database lacks; counts
+    what was created.
+
+    Records are found by their key (a country's code, a source's address,
+    the others' slug). One that exists is left exactly as editors left it,
+    with its links: a story linked to a new record is linked once, when the
+    record is created, and a figure's words become tokens only then. A
+    second load writes nothing.
+    """
     data = json.loads(path.read_text(encoding="utf-8"))
-    countries = {
-        c["code"]: Country.objects.update_or_create(
-            code=c["code"], defaults={"name": c["name"], "slug": c["slug"]}
-        )[0]
-        for c in data["countries"]
-    }
-    for country in countries.values():
-        country.stories.add(*_stories(data["country_stories"]))
+    created = {"countries": 0, "figures": 0, "sources": 0, "targets": 0}
+
+    def get_or_create(model, counter=None, **kwargs):
+        row, new = model.objects.get_or_create(**kwargs)
+        if new and counter:
+            created[counter] += 1
+        return row, new
+
+    countries = {}
+    for c in data["countries"]:
+        country, new = get_or_create(
+            Country, "countries", code=c["code"], defaults={"name": c["name"], "slug": c["slug"]}
+        )
+        if new:
+            country.stories.add(*_stories(data["country_stories"]))
+        countries[c["code"]] = country
     pairs = {
-        p["slug"]: Pair.objects.update_or_create(
+        p["slug"]: get_or_create(
+            Pair,
             slug=p["slug"],
             defaults={"first": countries[p["first"]], "second": countries[p["second"]]},
         )[0]
@@ -43,7 +60,8 @@ def trade_seed_load(*, path: Path = SEED_FILE) -> dict[str, int]:
     }
     indicators = {}
     for item in data["indicators"]:
-        indicators[item["slug"]] = Indicator.objects.update_or_create(
+        indicators[item["slug"]] = get_or_create(
+            Indicator,
             slug=item["slug"],
             defaults={
                 "name": item["name"],
@@ -54,7 +72,9 @@ def trade_seed_load(*, path: Path = SEED_FILE) -> dict[str, int]:
             },
         )[0]
     sources = {
-        s["key"]: Source.objects.update_or_create(
+        s["key"]: get_or_create(
+            Source,
+            "sources",
             url=s["url"],
             defaults={
                 "publisher": s["publisher"],
@@ -65,56 +85,57 @@ def trade_seed_load(*, path: Path = SEED_FILE) -> dict[str, int]:
         )[0]
         for s in data["sources"]
     }
-    figures = {}
+    figures, new_figures = {}, []
     for item in data["figures"]:
-        indicator = indicators[item["indicator"]]
-        figure, _ = Figure.objects.update_or_create(
-            slug=item["slug"],
-            defaults={
-                "indicator": indicator,
-                "reporter": countries[item["reporter"]],
-                "partner": countries[item["partner"]],
-                "period_start": item["start"],
-                "period_end": item["end"],
-                "value": Decimal(item["value"]),
-                "unit": indicator.unit,
-                "scale": indicator.scale,
-                "basis": item["basis"],
-                "source": sources[item["source"]] if item["source"] else None,
-                "quote": item["quote"],
-                "story_words": item.get("story_words", ""),
-                "note": item.get("note", ""),
-            },
-        )
-        figure.clean()
-        figure.stories.add(*_stories(item.get("stories", [])))
+        figure = Figure.objects.filter(slug=item["slug"]).first()
+        if figure is None:
+            indicator = indicators[item["indicator"]]
+            figure = Figure(
+                slug=item["slug"],
+                indicator=indicator,
+                reporter=countries[item["reporter"]],
+                partner=countries[item["partner"]],
+                period_start=item["start"],
+                period_end=item["end"],
+                value=Decimal(item["value"]),
+                unit=indicator.unit,
+                scale=indicator.scale,
+                basis=item["basis"],
+                source=sources[item["source"]] if item["source"] else None,
+                quote=item["quote"],
+                story_words=item.get("story_words", ""),
+                note=item.get("note", ""),
+            )
+            figure.full_clean()
+            figure.save()
+            figure.stories.add(*_stories(item.get("stories", [])))
+            new_figures.append(figure)
+            created["figures"] += 1
         figures[figure.slug] = figure
-    figure_words_link(figures=figures.values())
+    figure_words_link(figures=new_figures)
     for item in data["targets"]:
+        if Target.objects.filter(slug=item["slug"]).exists():
+            continue
         indicator = indicators[item["indicator"]]
-        target, _ = Target.objects.update_or_create(
+        target = Target(
             slug=item["slug"],
-            defaults={
-                "pair": pairs[item["pair"]],
-                "indicator": indicator,
-                "basis": item["basis"],
-                "statement": item["statement"],
-                "source": sources[item["source"]],
-                "baseline": figures.get(item["baseline"]),
-                "multiplier": _decimal(item["multiplier"]),
-                "target_value": _decimal(item["target_value"]),
-                "unit": indicator.unit,
-                "scale": indicator.scale,
-                "target_year": item["target_year"],
-                "note": item["note"],
-            },
+            pair=pairs[item["pair"]],
+            indicator=indicator,
+            basis=item["basis"],
+            statement=item["statement"],
+            source=sources[item["source"]],
+            baseline=figures.get(item["baseline"]),
+            multiplier=_decimal(item["multiplier"]),
+            target_value=_decimal(item["target_value"]),
+            unit=indicator.unit,
+            scale=indicator.scale,
+            target_year=item["target_year"],
+            note=item["note"],
         )
-        target.clean()
-    return {
-        "figures": len(figures),
-        "sources": len(sources),
-        "targets": len(data["targets"]),
-    }
+        target.full_clean()
+        target.save()
+        created["targets"] += 1
+    return created
 
 
 @dataclass

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.models import Kind, Status
-from articles.services import story_import
+from articles.services import ImportConflict, story_import
 from articles.wire import WireError, read_wire_file
 
 
@@ -26,8 +26,14 @@ class Command(BaseCommand):
             default=None,
             help="État (par défaut : brouillon pour un nouvel article, inchangé sinon).",
         )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Écrase aussi ce qui a été modifié depuis le dernier import "
+            "(la version remplacée reste dans l’historique, d’où on peut la rétablir).",
+        )
 
-    def handle(self, *args, path, title, kind, topics, status, **options):
+    def handle(self, *args, path, title, kind, topics, status, force, **options):
         try:
             wire = read_wire_file(path)
         except WireError as error:
@@ -43,10 +49,18 @@ class Command(BaseCommand):
                 )
             )
         topic_names = topics.split(",") if topics is not None else None
-        article, created = story_import(
-            wire=wire, title=title, kind=kind, topic_names=topic_names, status=status
-        )
-        verb = "Créé" if created else "Mis à jour"
+        try:
+            article, outcome = story_import(
+                wire=wire,
+                title=title,
+                kind=kind,
+                topic_names=topic_names,
+                status=status,
+                force=force,
+            )
+        except ImportConflict as conflict:
+            raise CommandError(str(conflict)) from None
+        verb = {"created": "Créé", "updated": "Mis à jour", "unchanged": "Déjà à jour"}[outcome]
         self.stdout.write(
             self.style.SUCCESS(
                 f"{verb} : « {article.title} » ({article.get_status_display().lower()}, "

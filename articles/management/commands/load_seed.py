@@ -4,13 +4,15 @@ from articles.services import seed_load
 
 
 class Command(BaseCommand):
-    help = "Charge le contenu de départ (article, brèves, thèmes) ; sans effet s’il est déjà là."
+    help = (
+        "Crée ce qui manque du contenu de départ (article, brèves, thèmes) ; "
+        "ne modifie jamais ce qui est déjà là."
+    )
 
     def handle(self, *args, **options):
-        article = seed_load()
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Contenu de départ chargé : « {article.title} » et "
-                f"{article.related.count()} brèves."
-            )
-        )
+        loaded = seed_load()
+        if loaded.created:
+            message = f"Contenu de départ : créé {', '.join(loaded.created)}."
+        else:
+            message = "Contenu de départ déjà là : rien à créer, rien n’a été modifié."
+        self.stdout.write(self.style.SUCCESS(message))

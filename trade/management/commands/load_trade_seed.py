@@ -5,18 +5,20 @@ from trade.services import SeedError, trade_seed_load
 
 class Command(BaseCommand):
     help = (
-        "Charge les chiffres sourcés du commerce Kazakhstan–Chine ; "
-        "sans effet s’ils sont déjà là."
+        "Crée ce qui manque des chiffres sourcés du commerce Kazakhstan–Chine ; "
+        "ne modifie jamais ce qui est déjà là."
     )
 
     def handle(self, *args, **options):
         try:
-            counts = trade_seed_load()
+            created = trade_seed_load()
         except SeedError as error:
             raise CommandError(str(error)) from error
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Chiffres chargés : {counts['figures']} chiffres, {counts['sources']} "
-                f"sources, {counts['targets']} objectif(s)."
+        if any(created.values()):
+            message = (
+                f"Chiffres créés : {created['figures']} chiffres, {created['sources']} "
+                f"sources, {created['targets']} objectif(s), {created['countries']} pays."
             )
-        )
+        else:
+            message = "Chiffres déjà là : rien à créer, rien n’a été modifié."
+        self.stdout.write(self.style.SUCCESS(message))
