@@ -10,8 +10,10 @@ of the archive.
 The ETag of a feed fingerprints the stories it shows (which ones, and when
 each was last edited), so a feed answers 304 until one of its own stories
 changes. A story page shows more than its story (related briefs, the
-navigation's topics, figures): its ETag is the content version of the page
-cache, which changes with any of them and when a scheduled story is due.
+navigation's topics, figures): it sets no ETag of its own, and
+``ConditionalGetMiddleware`` hashes the page as sent, so the ETag changes
+exactly when the page does. Every validator is read from the content, so a
+seed load that writes nothing, a deploy or a restart changes none of them.
 """
 
 import hashlib
@@ -20,7 +22,7 @@ from django.db.models import Subquery
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 
-from gazette.pagecache import content_version, versioned
+from gazette.pagecache import versioned
 
 from .models import Article
 
@@ -81,19 +83,21 @@ def site_dates():
 
 def page_validators():
     """(ETag, Last-Modified) of a page that depends on the whole site's
-    content; (None, None) when the content version cannot be read."""
-    version = content_version()
-    if version is None:
-        return None, None
-    return etag(version), last_modified(*site_dates())
+    content: no ETag (the middleware's hash of the page stands for it),
+    and the site's latest edit or publication."""
+    return None, last_modified(*site_dates())
 
 
 def conditional_response(request, validators, respond):
-    """304 when the client's copy is current, else ``respond()`` (always when
-    there are no validators)."""
+    """304 when the client's copy is current, else ``respond()``; without an
+    ETag, the response carries Last-Modified and ``ConditionalGetMiddleware``
+    decides, on the page's own hash."""
     etag, last_modified = validators
     if etag is None:
-        return respond()
+        response = respond()
+        if last_modified is not None:
+            response.headers["Last-Modified"] = http_date(last_modified)
+        return response
     response = get_conditional_response(request, etag=etag, last_modified=last_modified)
     if response is None:
         response = respond()

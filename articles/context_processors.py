@@ -6,6 +6,7 @@ from django.utils.safestring import mark_safe
 from gazette.pagecache import versioned
 
 from .models import Article, Topic
+from .seo import site_root
 
 
 # The values every page with the navigation reads (``pagecache.preload``).
@@ -55,7 +56,8 @@ def nav_items(request):
 
 
 def site(request):
-    """Site name and address, the navigation's topic and country links.
+    """Site name and address (``site_root``), the navigation's topic and
+    country links.
 
     The links are a callable, so that pages without the navigation never ask
     for them. They are kept as HTML until the content changes (``versioned``):
@@ -64,7 +66,7 @@ def site(request):
     """
     return {
         "site_name": settings.SITE_NAME,
-        "site_url": settings.SITE_URL,
+        "site_url": site_root(request),
         "nav_topic_items": lambda: nav_items(request),
         "nav_country_links": lambda: versioned(NAV_COUNTRIES, nav_countries),
     }

@@ -7,6 +7,7 @@ Each feed class serves both formats: the URLconf instantiates it with the
 generator (``TopicFeed(RSS)``, ``TopicFeed(ATOM)``).
 """
 
+import copy
 from dataclasses import dataclass
 from datetime import UTC
 from urllib.parse import urlsplit
@@ -26,7 +27,7 @@ from .filters import ArticleFilter, TopicArticleFilter, day_start, filter_query
 from .markdown_fr import french_typography
 from .models import Article, FacetEntry, Kind, Topic
 from .rendering import sanitize_html
-from .seo import absolute_url, paris_time, story_picture
+from .seo import absolute_url, paris_time, site_root, story_picture
 from .templatetags.gazette import french_date
 
 CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
@@ -83,6 +84,14 @@ class StoryFeed(Feed):
         self.feed_type = feed_type
 
     def __call__(self, request, *args, **kwargs):
+        # The URLconf holds one instance for every request: each request gets
+        # a copy that knows it, for the item methods to write the site's
+        # address (articles.seo), which Django calls without the request.
+        feed = copy.copy(self)
+        feed.request = request
+        return feed.respond(request, *args, **kwargs)
+
+    def respond(self, request, *args, **kwargs):
         try:
             obj = self.get_object(request, *args, **kwargs)
         except ObjectDoesNotExist:
@@ -102,7 +111,7 @@ class StoryFeed(Feed):
         feed = super().get_feed(obj, request)
         # The self link and the Atom id name the public address, and a feed's
         # id must differ from its siblings' (they share the page they link to).
-        self_url = absolute_url(request.get_full_path())
+        self_url = absolute_url(request, request.get_full_path())
         feed.feed["feed_url"] = self_url
         feed.feed["id"] = self_url
         feed.feed["title"] = french_typography(feed.feed["title"])
@@ -121,7 +130,7 @@ class StoryFeed(Feed):
         return newest.prefetch_related("topics")[: self.limit]
 
     def link(self, obj):
-        return absolute_url(reverse("articles:home"))
+        return absolute_url(self.request, reverse("articles:home"))
 
     def description(self, obj):
         return f"Les derniers articles et brèves publiés par {settings.SITE_NAME}."
@@ -136,7 +145,7 @@ class StoryFeed(Feed):
         return item.title
 
     def item_link(self, item):
-        return absolute_url(item.get_absolute_url())
+        return absolute_url(self.request, item.get_absolute_url())
 
     def item_description(self, item):
         # The standfirst is plain text; summaries are read as HTML.
@@ -144,7 +153,7 @@ class StoryFeed(Feed):
 
     def item_guid(self, item):
         """A tag: URI from the row's identity and creation day: a new slug keeps it."""
-        host = urlsplit(settings.SITE_URL).hostname
+        host = urlsplit(site_root(self.request)).hostname
         created = item.created_at.astimezone(UTC)
         return f"tag:{host},{created:%Y-%m-%d}:article:{item.pk}"
 
@@ -164,7 +173,7 @@ class StoryFeed(Feed):
         return [topic.name for topic in item.topics.all()]
 
     def item_enclosures(self, item):
-        picture = story_picture(item)
+        picture = story_picture(self.request, item)
         if picture is None:
             return []
         return [
@@ -172,7 +181,7 @@ class StoryFeed(Feed):
         ]
 
     def item_extra_kwargs(self, item):
-        base = absolute_url(item.get_absolute_url())
+        base = absolute_url(self.request, item.get_absolute_url())
         return {"content": sanitize_html(item.body_html, base_url=base)}
 
 
@@ -267,7 +276,7 @@ class ListingFeed(StoryFeed):
 
     def link(self, obj):
         url = self.subject_link(obj.subject)
-        return absolute_url(f"{url}?{obj.query}" if obj.query else url)
+        return absolute_url(self.request, f"{url}?{obj.query}" if obj.query else url)
 
 
 class TopicFeed(ListingFeed):

@@ -1,8 +1,11 @@
 """What search engines and social networks read about a story.
 
-Absolute addresses come from ``settings.SITE_URL``, never from the request's
-host, so feeds, sitemaps and sharing tags name the public site whatever proxy
-a request came through.
+Every absolute address the site writes (canonical links, sharing tags,
+JSON-LD, feeds, sitemaps, robots.txt, preview links, downloads) starts with
+``site_root(request)``: ``settings.SITE_URL`` when it is set, as it must be in
+production, so that they name the public site whatever host or proxy a
+request came through; in development, where it is not, the address the
+request reached (``make run PORT=8765`` links to port 8765).
 """
 
 from dataclasses import dataclass
@@ -14,11 +17,16 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 
-def absolute_url(path):
-    """``path`` (a site-relative URL) on the public site."""
+def site_root(request):
+    """The site's own address, scheme and host, without a final slash."""
+    return settings.SITE_URL or f"{request.scheme}://{request.get_host()}"
+
+
+def absolute_url(request, path):
+    """``path`` (a site-relative URL) on the site's own address."""
     if path.startswith(("http://", "https://")):
         return path
-    return settings.SITE_URL + path
+    return site_root(request) + path
 
 
 @dataclass(frozen=True)
@@ -31,7 +39,7 @@ class Picture:
     length: int = 0  # bytes, for RSS enclosures; 0 when unknown
 
 
-def story_picture(story):
+def story_picture(request, story):
     """The story's own picture, or None.
 
     Stories have no picture field yet. When one is added, build its Picture
@@ -41,10 +49,10 @@ def story_picture(story):
     return None
 
 
-def default_picture():
+def default_picture(request):
     """The masthead, shared for stories without a picture of their own."""
     return Picture(
-        url=absolute_url(static("img/partage.png")),
+        url=absolute_url(request, static("img/partage.png")),
         mime_type="image/png",
         width=1200,
         height=630,
@@ -52,9 +60,9 @@ def default_picture():
     )
 
 
-def publisher_logo():
+def publisher_logo(request):
     return Picture(
-        url=absolute_url(static("img/logo.png")),
+        url=absolute_url(request, static("img/logo.png")),
         mime_type="image/png",
         width=600,
         height=60,
@@ -85,12 +93,12 @@ class StoryMetadata:
     structured_data: list
 
 
-def story_metadata(story, topics):
+def story_metadata(request, story, topics):
     """Sharing and search metadata; ``topics`` are the story's."""
-    url = absolute_url(story.get_absolute_url())
-    home = absolute_url(reverse("articles:home"))
+    url = absolute_url(request, story.get_absolute_url())
+    home = absolute_url(request, reverse("articles:home"))
     keywords = [topic.name for topic in topics]
-    picture = story_picture(story) or default_picture()
+    picture = story_picture(request, story) or default_picture(request)
     description = Truncator(story.standfirst or story.title).words(40)
     published = iso(story.published_at) if story.published_at else None
     modified = iso(story.modified_at)
@@ -98,7 +106,7 @@ def story_metadata(story, topics):
         author = {"@type": "Organization", "name": story.credit, "url": home}
     else:
         author = {"@type": "Person", "name": story.credit or settings.SITE_NAME}
-    logo = publisher_logo()
+    logo = publisher_logo(request)
     article = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -139,7 +147,7 @@ def story_metadata(story, topics):
         article["keywords"] = keywords
     trail = [(settings.SITE_NAME, home)]
     if topics:
-        trail.append((topics[0].name, absolute_url(topics[0].get_absolute_url())))
+        trail.append((topics[0].name, absolute_url(request, topics[0].get_absolute_url())))
     trail.append((story.title, url))
     breadcrumbs = {
         "@context": "https://schema.org",

@@ -3,7 +3,6 @@
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max, Q
 from django.utils import timezone
@@ -21,13 +20,17 @@ def latest_change(*dates):
 
 
 class GazetteSitemap(Sitemap):
-    """Locations on the public site (SITE_URL), whatever host the request named."""
+    """Locations on the site's own address: ``root``, the request's
+    ``articles.seo.site_root()``, which the sitemap views pass."""
+
+    def __init__(self, root=""):
+        self.root = urlsplit(root)
 
     def get_protocol(self, protocol=None):
-        return urlsplit(settings.SITE_URL).scheme
+        return self.root.scheme
 
     def get_domain(self, site=None):
-        return urlsplit(settings.SITE_URL).netloc
+        return self.root.netloc
 
 
 class StorySitemap(GazetteSitemap):

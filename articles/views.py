@@ -170,7 +170,7 @@ class ArticleDetailView(DetailView):
         )
         context.update(relations._asdict())
         context["is_preview"] = not story.is_published()
-        context["metadata"] = story_metadata(story, relations.topics)
+        context["metadata"] = story_metadata(self.request, story, relations.topics)
         return context
 
     def render_to_response(self, context, **response_kwargs):

@@ -10,7 +10,7 @@ class GazetteConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
-        from . import pagecache
+        from . import checks, pagecache  # noqa: F401 (checks register themselves)
 
         # No sender: models of the content apps that other apps add later
         # (trade figures) are covered without being imported here.

@@ -187,7 +187,11 @@ STORAGES = {
 }
 
 SITE_NAME = "La Gazette"
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The site's public address (https://lagazette.example): every absolute link
+# starts with it (articles.seo.site_root). Required in production (a deploy
+# check says so); unset in development, links follow the address the request
+# reached, so `make run PORT=8765` links to port 8765.
+SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 
 # Markdown extensions that render story bodies. The trade app adds its own
 # (figure tokens) here, so articles never imports trade.

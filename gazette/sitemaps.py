@@ -1,11 +1,11 @@
 """The sitemap index: one section per kind of public page, dated by its newest."""
 
-from django.contrib.sitemaps.views import x_robots_tag
+from django.contrib.sitemaps import views
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from articles.seo import absolute_url
-from articles.sitemaps import StorySitemap, TopicSitemap
+from articles.seo import absolute_url, site_root
+from articles.sitemaps import NewsSitemap, StorySitemap, TopicSitemap
 from trade.sitemaps import PairSitemap
 
 SITEMAPS = {
@@ -15,13 +15,24 @@ SITEMAPS = {
 }
 
 
-@x_robots_tag
+NEWS = {"actualites": NewsSitemap}
+
+
+def sitemap(request, sitemaps, **kwargs):
+    """Django's sitemap view, on the site's own address (``site_root``)."""
+    root = site_root(request)
+    return views.sitemap(
+        request, {name: cls(root) for name, cls in sitemaps.items()}, **kwargs
+    )
+
+
+@views.x_robots_tag
 def index(request):
-    """Like Django's index view, but naming SITE_URL rather than the request's host."""
+    """Like Django's index view, on the site's own address (``site_root``)."""
     sections = []
     for section, sitemap_class in SITEMAPS.items():
-        sitemap = sitemap_class()
-        url = absolute_url(reverse("sitemap_section", kwargs={"section": section}))
+        sitemap = sitemap_class(site_root(request))
+        url = absolute_url(request, reverse("sitemap_section", kwargs={"section": section}))
         lastmod = sitemap.get_latest_lastmod()
         sections.append({"location": url, "lastmod": lastmod})
         for page in range(2, sitemap.paginator.num_pages + 1):

@@ -1,9 +1,6 @@
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.generic import TemplateView
-
-from articles.sitemaps import NewsSitemap
 
 from . import sitemaps, views
 
@@ -12,13 +9,13 @@ urlpatterns = [
     path("sitemap.xml", sitemaps.index, name="sitemap_index"),
     path(
         "sitemap-actualites.xml",
-        sitemap,
-        {"sitemaps": {"actualites": NewsSitemap}, "template_name": "sitemaps/news.xml"},
+        sitemaps.sitemap,
+        {"sitemaps": sitemaps.NEWS, "template_name": "sitemaps/news.xml"},
         name="sitemap_news",
     ),
     path(
         "sitemap-<section>.xml",
-        sitemap,
+        sitemaps.sitemap,
         {"sitemaps": sitemaps.SITEMAPS, "template_name": "sitemaps/urlset.xml"},
         name="sitemap_section",
     ),

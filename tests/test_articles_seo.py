@@ -137,7 +137,7 @@ def test_story_picture_replaces_the_default(client, monkeypatch):
         height=600,
         alt="Une photo",
     )
-    monkeypatch.setattr("articles.seo.story_picture", lambda story: picture)
+    monkeypatch.setattr("articles.seo.story_picture", lambda request, story: picture)
     page = head(client, make_article(topics=[make_topic()]))
     assert meta(page, "og:image") == picture.url
     assert meta(page, "og:image:alt") == "Une photo"

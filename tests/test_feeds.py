@@ -247,7 +247,7 @@ def test_story_picture_becomes_an_enclosure(client, monkeypatch):
         alt="Une photo",
         length=12345,
     )
-    monkeypatch.setattr("articles.feeds.story_picture", lambda story: picture)
+    monkeypatch.setattr("articles.feeds.story_picture", lambda request, story: picture)
     make_article()
     for name in ("articles:feed_rss", "articles:feed_atom"):
         _, feed, _ = fetch_feed(client, reverse(name))

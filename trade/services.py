@@ -112,7 +112,13 @@ def trade_seed_load(*, path: Path = SEED_FILE) -> dict[str, int]:
             new_figures.append(figure)
             created["figures"] += 1
         figures[figure.slug] = figure
+    cited = Article.objects.filter(figures__in=new_figures).distinct()
+    dates = dict(cited.values_list("pk", "updated_at"))
     figure_words_link(figures=new_figures)
+    # A figure's own words written as its token read the same: the stories
+    # keep their dates (a seed load moves none).
+    for pk, updated_at in dates.items():
+        Article.objects.filter(pk=pk).update(updated_at=updated_at)
     for item in data["targets"]:
         if Target.objects.filter(slug=item["slug"]).exists():
             continue

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from articles.filters import ArticleFilter
 from articles.models import Article
+from articles.seo import absolute_url
 from articles.views import ArticleListView, by_slug_name, by_slug_or_404, cards
 from gazette.pagecache import versioned
 
@@ -115,7 +116,7 @@ def download(request, fmt, slug=None):
         )
     else:
         body = exports.as_json(
-            figures, title=title, url=request.build_absolute_uri(url)
+            figures, title=title, url=absolute_url(request, url)
         )
         response = HttpResponse(body, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
@@ -124,7 +125,6 @@ def download(request, fmt, slug=None):
 
 def _dataset_json_ld(request, pair, figures) -> str:
     """schema.org Dataset markup pointing at the pair's downloads."""
-    absolute = request.build_absolute_uri
     data = {
         "@context": "https://schema.org",
         "@type": "Dataset",
@@ -133,7 +133,7 @@ def _dataset_json_ld(request, pair, figures) -> str:
         f"{pair.second.name} selon chaque source et sa base statistique "
         "(douanes chinoises, statistiques kazakhes), avec la phrase exacte "
         "de la source.",
-        "url": absolute(pair.get_absolute_url()),
+        "url": absolute_url(request, pair.get_absolute_url()),
         "inLanguage": "fr",
         "creator": {"@type": "NewsMediaOrganization", "name": "La Gazette"},
         "spatialCoverage": [pair.first.name, pair.second.name],
@@ -141,15 +141,15 @@ def _dataset_json_ld(request, pair, figures) -> str:
             {
                 "@type": "DataDownload",
                 "encodingFormat": "text/csv",
-                "contentUrl": absolute(
-                    reverse("trade:pair-download-csv", args=[pair.slug])
+                "contentUrl": absolute_url(
+                    request, reverse("trade:pair-download-csv", args=[pair.slug])
                 ),
             },
             {
                 "@type": "DataDownload",
                 "encodingFormat": "application/json",
-                "contentUrl": absolute(
-                    reverse("trade:pair-download-json", args=[pair.slug])
+                "contentUrl": absolute_url(
+                    request, reverse("trade:pair-download-json", args=[pair.slug])
                 ),
             },
         ],
