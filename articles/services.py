@@ -185,7 +185,8 @@ def _seed_key_taken(ref: str) -> bool:
 @dataclass
 class SeedLoaded:
     article: Article | None
-    created: list[str] = field(default_factory=list)
+    created: list[str] = field(default_factory=list)  # slugs of new stories
+    topics: int = 0  # topics created
 
 
 @transaction.atomic
@@ -201,9 +202,7 @@ def seed_load() -> SeedLoaded:
     data = json.loads(SEED_STORIES.read_text(encoding="utf-8"))
     loaded = SeedLoaded(article=None)
     for topic in data["topics"]:
-        _, created = topic_get_or_create(topic["name"], topic["description"])
-        if created:
-            loaded.created.append(f"thème {topic['name']}")
+        loaded.topics += topic_get_or_create(topic["name"], topic["description"])[1]
     lead = data["article"]
     wire = read_wire_file(SEED_WIRE)
     if not _seed_key_taken(wire.ref):

@@ -11,8 +11,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         loaded = seed_load()
-        if loaded.created:
-            message = f"Contenu de départ : créé {', '.join(loaded.created)}."
+        if loaded.created or loaded.topics:
+            message = (
+                f"Contenu de départ : {len(loaded.created)} article(s) et "
+                f"{loaded.topics} thème(s) créés ; rien d’existant n’a été modifié."
+            )
         else:
             message = "Contenu de départ déjà là : rien à créer, rien n’a été modifié."
         self.stdout.write(self.style.SUCCESS(message))
