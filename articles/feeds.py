@@ -29,6 +29,7 @@ from .models import Article, FacetEntry, Kind, Topic
 from .rendering import sanitize_html
 from .seo import absolute_url, paris_time, site_root, story_picture
 from .templatetags.gazette import french_date
+from .text import xml_safe
 
 CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 DCTERMS_NS = "http://purl.org/dc/terms/"
@@ -115,6 +116,11 @@ class StoryFeed(Feed):
         feed.feed["feed_url"] = self_url
         feed.feed["id"] = self_url
         feed.feed["title"] = french_typography(feed.feed["title"])
+        # Saving strips what XML cannot carry (articles.text), but rows written
+        # around save() (older rows, update(), bulk_create()) may still hold
+        # it, and one such character would fail the whole feed.
+        for values in (feed.feed, *feed.items):
+            values.update({name: xml_safe(value) for name, value in values.items()})
         return feed
 
     def stories(self, obj):

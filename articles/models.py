@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 from .markdown_fr import french_typography
 from .rendering import markdown_problems, render_markdown
 from .search import fold
+from .text import clean_text_fields
 
 
 class Topic(models.Model):
@@ -32,6 +33,7 @@ class Topic(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
+        clean_text_fields(self)
         if not self.slug:
             self.slug = slugify(self.name)
         super().save(*args, **kwargs)
@@ -241,6 +243,7 @@ class Article(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
+        clean_text_fields(self)
         self.title = french_typography(self.title)
         self.standfirst = french_typography(self.standfirst)
         if not self.slug:
@@ -277,6 +280,7 @@ class Article(models.Model):
         return reverse("articles:detail", kwargs={"slug": self.slug})
 
     def clean(self):
+        clean_text_fields(self)
         problems = markdown_problems(self.body)
         if problems:
             raise ValidationError({"body": problems})
@@ -427,6 +431,7 @@ class Correction(models.Model):
         return f"Correction du {self.corrected_at:%d/%m/%Y} : {self.article}"
 
     def save(self, *args, **kwargs):
+        clean_text_fields(self)
         # Readers and feeds date the story by updated_at: a correction is a
         # change to the story even though no field of the story moved. First,
         # so that the content version the save draws (gazette.pagecache) is

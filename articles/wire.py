@@ -5,13 +5,28 @@ The format, as in the seed file: page chrome, the headline in capitals
 ``Paris / La Gazette`` byline, then paragraphs separated by blank lines.
 Parsing is pure: it reads text and returns a ``WireStory`` or raises
 ``WireError`` naming the line, so nothing is written when the input is bad.
+
+Wire copy is untrusted: a file is read only if it is a regular file (not a
+link, a FIFO, a device or a folder) of at most 1 Mo, and a dispatch holding a
+character a feed cannot carry (NUL, ESC, U+000B…, see ``articles.text``) or a
+headline longer than the title column is refused, not cleaned: it is the sign
+of a broken file.
 """
 import hashlib
+import os
 import re
+import stat
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone as dt_timezone
-from pathlib import Path
+
+from .markdown_fr import french_typography
+from .models import Article
+from .text import codepoint, find_forbidden
+
+# A dispatch is a few thousand words; anything much bigger is not one.
+MAX_BYTES = 1024 * 1024
+TITLE_LENGTH = Article._meta.get_field("title").max_length
 
 CHROME_LINES = {
     "lagazette",
@@ -34,6 +49,7 @@ DATE_RE = re.compile(
     r"\s*\(\s*(?:UTC|GMT)\s*(?P<sign>[+\-\u2212])\s*(?P<oh>\d{1,2})(?::?(?P<om>\d{2}))?\s*\)$",
     re.IGNORECASE,
 )
+# At most 80 characters each: within the dateline and credit columns.
 BYLINE_RE = re.compile(r"^(?P<dateline>[^/]{1,80}?)\s+/\s+(?P<credit>[^/]{1,80})$")
 MARKDOWN_SPECIAL_RE = re.compile(r"([\\`*_\[\]])")
 MARKDOWN_LINE_START_RE = re.compile(r"^(#|>|[-+*]\s|\d+[.)]\s)")
@@ -115,22 +131,28 @@ def escape_markdown(paragraph):
     return MARKDOWN_LINE_START_RE.sub(r"\\\1", paragraph)
 
 
+def _excerpt(text, limit=60):
+    """Wire text quoted in a message, cut short: a line may be 1 Mo long."""
+    text = text.strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def parse_french_datetime(text, line=None):
     """``23 Août 2025 08:40 (UTC+01:00)`` to an aware datetime (exact instant)."""
     match = DATE_RE.match(text.strip())
     if not match:
         raise WireError(
-            f"date illisible « {text.strip()} » (attendu par exemple « 23 août 2025 08:40 (UTC+01:00) »)",
+            f"date illisible « {_excerpt(text)} » (attendu par exemple « 23 août 2025 08:40 (UTC+01:00) »)",
             line,
         )
     month_name = _strip_accents(match["month"]).casefold()
     month = MONTHS.get(month_name)
     if month is None:
-        raise WireError(f"date illisible : mois inconnu « {match['month']} »", line)
+        raise WireError(f"date illisible : mois inconnu « {_excerpt(match['month'])} »", line)
     sign = -1 if match["sign"] in "-\u2212" else 1
     offset_hours, offset_minutes = int(match["oh"]), int(match["om"] or 0)
     if offset_hours > 14 or offset_minutes > 59:
-        raise WireError(f"date illisible : décalage horaire impossible dans « {text.strip()} »", line)
+        raise WireError(f"date illisible : décalage horaire impossible dans « {_excerpt(text)} »", line)
     offset = sign * timedelta(hours=offset_hours, minutes=offset_minutes)
     try:
         return datetime(
@@ -139,12 +161,34 @@ def parse_french_datetime(text, line=None):
             tzinfo=dt_timezone(offset),
         )
     except ValueError as error:
-        raise WireError(f"date impossible « {text.strip()} » ({error})", line) from None
+        raise WireError(f"date impossible « {_excerpt(text)} » ({error})", line) from None
+
+
+def _french_count(number):
+    return f"{number:,}".replace(",", "\u202f")
+
+
+def _check_characters(text):
+    forbidden = find_forbidden(text)
+    if forbidden is None:
+        return
+    char = forbidden.group()
+    # Numbered as parse_wire numbers lines (str.splitlines); the text before
+    # the character holds no other forbidden one, U+000B and U+000C included.
+    line = len((text[: forbidden.start()] + "x").splitlines())
+    what = "caractère de contrôle" if char < " " else "caractère non valide"
+    raise WireError(
+        f"{what} {codepoint(char)} interdit dans une dépêche (fichier abîmé ou "
+        "mal exporté ?)",
+        line,
+    )
 
 
 def parse_wire(text):
     """Parse the text of a wire dispatch; raise WireError on bad input."""
-    lines = text.lstrip("\ufeff").splitlines()
+    text = text.lstrip("\ufeff")
+    _check_characters(text)
+    lines = text.splitlines()
     numbered = [
         (number, line.strip())
         for number, line in enumerate(lines, start=1)
@@ -172,7 +216,7 @@ def parse_wire(text):
     date_line, date_text = content[position]
     if not DATE_LIKE_RE.match(date_text):
         raise WireError(
-            f"pas de ligne de date après le titre : trouvé « {date_text[:60]} » "
+            f"pas de ligne de date après le titre : trouvé « {_excerpt(date_text)} » "
             "(attendu par exemple « 23 août 2025 08:40 (UTC+01:00) »)",
             date_line,
         )
@@ -199,25 +243,78 @@ def parse_wire(text):
     if not paragraphs:
         raise WireError("texte vide : aucun paragraphe après la date et la signature", date_line)
 
-    return WireStory(
+    story = WireStory(
         headline=headline,
         published_at=published_at,
         dateline=dateline,
         credit=credit,
         paragraphs=paragraphs,
     )
+    # The title as the story stores it: lower case and French spacing may
+    # lengthen the headline.
+    title = french_typography(story.sentence_case_headline())
+    if len(title) > TITLE_LENGTH:
+        raise WireError(_title_too_long(len(title)), headline_line)
+    return story
+
+
+def _title_too_long(length):
+    return (
+        f"titre trop long : {_french_count(length)} caractères, pour "
+        f"{TITLE_LENGTH} au plus"
+    )
+
+
+NOT_REGULAR = [
+    (stat.S_ISLNK, "c’est un lien symbolique : donnez le fichier lui-même"),
+    (stat.S_ISDIR, "c’est un dossier, pas un fichier"),
+    (stat.S_ISFIFO, "c’est un tube nommé (FIFO), pas un fichier ordinaire"),
+    (stat.S_ISCHR, "c’est un périphérique, pas un fichier ordinaire"),
+    (stat.S_ISBLK, "c’est un périphérique, pas un fichier ordinaire"),
+    (stat.S_ISSOCK, "c’est une socket, pas un fichier ordinaire"),
+]
+
+
+def _check_regular(mode):
+    for test, message in NOT_REGULAR:
+        if test(mode):
+            raise WireError(message)
+    if not stat.S_ISREG(mode):
+        raise WireError("pas un fichier ordinaire")
+
+
+def _check_size(size):
+    if size > MAX_BYTES:
+        raise WireError(
+            f"fichier trop gros : {_french_count(size)} octets, pour 1 Mo "
+            f"({_french_count(MAX_BYTES)} octets) au plus"
+        )
 
 
 def read_wire_file(path):
-    """Read and parse a wire file; missing files and non-UTF-8 bytes are WireErrors."""
+    """Read and parse a wire file: a regular file of at most 1 Mo, in UTF-8.
+
+    Anything else is a WireError. The file is examined before it is opened,
+    without following a link (whose target the message never names) and
+    without opening a FIFO, which would wait for a writer.
+    """
     try:
-        data = Path(path).read_bytes()
+        _check_regular(os.lstat(path).st_mode)
+        # O_NOFOLLOW and O_NONBLOCK, and the checks again on what was opened,
+        # in case the path was replaced since: still no link, no waiting.
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        with open(fd, "rb") as file:
+            info = os.fstat(file.fileno())
+            _check_regular(info.st_mode)
+            _check_size(info.st_size)
+            data = file.read(MAX_BYTES + 1)
     except FileNotFoundError:
-        raise WireError(f"fichier introuvable : {path}") from None
-    except IsADirectoryError:
-        raise WireError(f"{path} est un dossier, pas un fichier") from None
+        raise WireError("fichier introuvable") from None
+    except PermissionError:
+        raise WireError("lecture refusée : droits insuffisants") from None
     except OSError as error:
-        raise WireError(f"lecture impossible de {path} : {error.strerror}") from None
+        raise WireError(f"lecture impossible ({error.strerror})") from None
+    _check_size(len(data))
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:

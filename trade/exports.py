@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 
 COLUMNS = [
     "id",
@@ -70,12 +71,33 @@ def figure_row(figure) -> dict:
     }
 
 
+# What a spreadsheet reads as the start of a formula (OWASP, "CSV Injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+NUMBER_RE = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def spreadsheet_safe(cell):
+    """A CSV cell a spreadsheet shows as text: a text cell starting like a
+    formula (« =HYPERLINK(…) », « +cmd », « @SUM(…) ») gets a leading
+    apostrophe, as OWASP advises; numbers (« -5.2 ») stay numbers."""
+    if (
+        isinstance(cell, str)
+        and cell.startswith(FORMULA_START)
+        and not NUMBER_RE.fullmatch(cell)
+    ):
+        return "'" + cell
+    return cell
+
+
 def as_csv(figures) -> str:
+    """The figures as CSV, every text cell neutralised for spreadsheets (the
+    JSON download gives the values as they are)."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
     for figure in figures:
-        writer.writerow(figure_row(figure))
+        row = figure_row(figure)
+        writer.writerow({name: spreadsheet_safe(cell) for name, cell in row.items()})
     return out.getvalue()
 
 

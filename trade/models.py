@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from articles.models import Article
 from articles.rendering import render_markdown
+from articles.text import clean_text_fields
 
 from . import formatting
 from .markdown import TOKEN_RE
@@ -52,6 +53,10 @@ class Country(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        clean_text_fields(self)
+        super().save(*args, **kwargs)
+
     def clean(self):
         self.code = (self.code or "").upper()
 
@@ -85,6 +90,10 @@ class Pair(models.Model):
 
     def __str__(self):
         return f"{self.first.name}\u2013{self.second.name}"
+
+    def save(self, *args, **kwargs):
+        clean_text_fields(self)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("trade:pair", kwargs={"slug": self.slug})
@@ -138,6 +147,10 @@ class Indicator(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        clean_text_fields(self)
+        super().save(*args, **kwargs)
+
 
 # The languages sources are written in, as BCP 47 codes for the lang
 # attribute of what the site quotes from them.
@@ -176,6 +189,10 @@ class Source(models.Model):
 
     def __str__(self):
         return f"{self.publisher} — {self.title}"
+
+    def save(self, *args, **kwargs):
+        clean_text_fields(self)
+        super().save(*args, **kwargs)
 
 
 class Nature(models.TextChoices):
@@ -349,6 +366,7 @@ class Figure(models.Model):
         return f"{self.slug} : {self.display()} ({self.period_label()})"
 
     def save(self, *args, **kwargs):
+        clean_text_fields(self)
         super().save(*args, **kwargs)
         self._render_citing_stories()
 
@@ -506,6 +524,10 @@ class Target(models.Model):
     def __str__(self):
         return f"{self.pair} : objectif {self.target_year}"
 
+    def save(self, *args, **kwargs):
+        clean_text_fields(self)
+        super().save(*args, **kwargs)
+
 
 class Acknowledgement(models.Model):
     """An editor's public answer to an inconsistency the checks found."""
@@ -531,6 +553,10 @@ class Acknowledgement(models.Model):
 
     def __str__(self):
         return self.check_key
+
+    def save(self, *args, **kwargs):
+        clean_text_fields(self)
+        super().save(*args, **kwargs)
 
     def clean(self):
         # Imported here: the checks read these models.

@@ -1,8 +1,37 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.text import slugify
 
-from articles.models import Kind, Status
+from articles.markdown_fr import french_typography
+from articles.models import Article, Kind, Status, Topic
 from articles.services import ImportConflict, story_import
+from articles.text import strip_controls
 from articles.wire import WireError, read_wire_file
+
+
+def shown(path):
+    """The path as one line of text: a file name may hold a newline."""
+    return "".join(
+        c if c.isprintable() else c.encode("unicode_escape").decode() for c in path
+    )
+
+
+def check_options(title, topic_names):
+    """The option values fit their columns as stories store them (typography
+    may lengthen a title): a CommandError rather than a database error."""
+    longest = Article._meta.get_field("title").max_length
+    if title is not None and len(french_typography(title)) > longest:
+        raise CommandError(
+            f"--title trop long : {longest} caractères au plus, espaces fines "
+            "de la typographie française comprises."
+        )
+    longest = Topic._meta.get_field("name").max_length
+    for name in topic_names or ():
+        name = " ".join(name.split())
+        if max(len(name), len(slugify(name))) > longest:
+            raise CommandError(
+                f"--topics : le thème « {name[:40]}… » est trop long "
+                f"({longest} caractères au plus)."
+            )
 
 
 class Command(BaseCommand):
@@ -37,9 +66,11 @@ class Command(BaseCommand):
         try:
             wire = read_wire_file(path)
         except WireError as error:
-            raise CommandError(f"{path} : {error}") from None
-        if title is not None and not title.strip():
-            raise CommandError("--title ne peut pas être vide.")
+            raise CommandError(f"{shown(path)} : {error}") from None
+        if title is not None:
+            title = strip_controls(title)
+            if not title.strip():
+                raise CommandError("--title ne peut pas être vide.")
         if not title and wire.headline_in_capitals:
             self.stderr.write(
                 self.style.WARNING(
@@ -49,6 +80,7 @@ class Command(BaseCommand):
                 )
             )
         topic_names = topics.split(",") if topics is not None else None
+        check_options(title, topic_names)
         try:
             article, outcome = story_import(
                 wire=wire,
