@@ -2,18 +2,20 @@
 
 One rule for every text field of the editorial models (``articles`` and
 ``trade``): the characters XML 1.0 cannot carry are removed, and line ends
-become LF. Those are the C0 control characters other than tab and newline
-(U+000B, the manual line break Word pastes, NUL or ESC from a broken
-import…), lone surrogates, U+FFFE and U+FFFF. One of them in a stored title
-would make every feed listing the story fail; none of them means anything on
-a page. Browsers post textareas with CR LF: that is kept as a line end, LF.
+become LF. Those characters are the C0 controls other than tab and newline
+(NUL or ESC from a broken import…), lone surrogates, U+FFFE and U+FFFF: one
+of them in a stored title would make every feed listing the story fail, and
+none means anything on a page. Line ends are CR LF and CR (browsers post
+textareas with CR LF) and the line and page breaks U+000B and U+000C (Word
+pastes its manual line break as U+000B): they become LF, so that the words
+on either side of one are not glued together.
 
 Models call ``clean_text_fields(self)`` first thing in ``save()``, so every
 path through ``save()`` (admin, shell, importer, seed) stores clean text.
-Removing is silent on purpose: the characters are invisible, the editor
-cannot see what to fix, and nothing of what they wrote is lost. The admin's
-form fields already refuse NUL with their own message (Django's
-``ProhibitNullCharactersValidator``). ``QuerySet.update()``,
+This is silent on purpose rather than a form error: the characters are
+invisible, the editor could not see what to fix, and nothing they wrote is
+lost. The admin's form fields already refuse NUL with their own message
+(Django's ``ProhibitNullCharactersValidator``). ``QuerySet.update()``,
 ``bulk_create()``, ``bulk_update()``, ``loaddata`` and raw SQL skip
 ``save()``: code writing typed text that way calls ``strip_controls()``
 itself. Wire copy is refused instead (``articles.wire``): a NUL in a
@@ -24,9 +26,9 @@ import re
 
 from django.db import models
 
-# Not in XML 1.0's Char production; CR is handled as a line end.
+# Not in XML 1.0's Char production (CR, U+000B and U+000C end lines first).
 FORBIDDEN_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-LINE_END_RE = re.compile(r"\r\n?")
+LINE_END_RE = re.compile("\r\n?|[\x0b\x0c]")
 
 
 def strip_controls(text: str) -> str:
@@ -35,7 +37,7 @@ def strip_controls(text: str) -> str:
 
 
 def find_forbidden(text: str) -> re.Match | None:
-    """The first character ``strip_controls()`` would remove, or None."""
+    """The first character XML 1.0 cannot carry (CR aside), or None."""
     return FORBIDDEN_RE.search(text)
 
 
