@@ -10,10 +10,9 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
-from .pagecache import content_state
+from .pagecache import content_state, log_cache_error
 
 request_logger = logging.getLogger("gazette.request")
-logger = logging.getLogger(__name__)
 
 UNCACHEABLE_DIRECTIVES = ("no-cache", "no-store", "private")
 
@@ -68,7 +67,7 @@ class PageCacheMiddleware:
             key = self.key(url, state.version)
             entry = cache.get(key)
         except Exception as error:
-            logger.warning("Page cache unavailable: %r", error)
+            log_cache_error(error)
             return self.get_response(request)
 
         if entry is not None:
@@ -93,7 +92,7 @@ class PageCacheMiddleware:
         try:
             cache.set(key, (response.content, dict(response.items())), ttl)
         except Exception as error:
-            logger.warning("Page cache unavailable: %r", error)
+            log_cache_error(error)
         if request.method == "HEAD":
             response.content = b""
         return response

@@ -35,6 +35,8 @@ from django.db import connections, transaction
 from django.dispatch import receiver
 from django.utils import timezone
 
+from .cache import CacheUnavailable
+
 STATE_KEY = "gazette:content-state"
 # Shared by every worker (settings.CACHES): a file cache or Redis.
 STATE_CACHE = "content-state"
@@ -90,7 +92,7 @@ def content_state(*, now: datetime) -> ContentState:
     memo = _request_state.get()
     state = memo.get(STATE_KEY) if memo is not None else None
     if state is None:
-        state = _settled(caches[STATE_CACHE].get(STATE_KEY), now=now)
+        state = _settled(_state_cache().get(STATE_KEY), now=now)
     if memo is not None:
         memo[STATE_KEY] = state
     return state
@@ -115,11 +117,18 @@ def content_refresh() -> ContentState:
         .values_list("published_at", flat=True)
         .first(),
     )
-    caches[STATE_CACHE].set(STATE_KEY, state, timeout=None)
+    _state_cache().set(STATE_KEY, state, timeout=None)
     memo = _request_state.get()
     if memo is not None:
         memo[STATE_KEY] = state
     return state
+
+
+def log_cache_error(error):
+    """Log a failed cache call, but not each call an outage fails: the cache
+    logs the outage once, when it starts (gazette.cache)."""
+    if not isinstance(error, CacheUnavailable):
+        logger.warning("Cache unavailable: %r", error)
 
 
 def content_version():
@@ -127,7 +136,7 @@ def content_version():
     try:
         return content_state(now=timezone.now()).version
     except Exception as error:
-        logger.warning("Cache unavailable: %r", error)
+        log_cache_error(error)
         return None
 
 
@@ -161,7 +170,7 @@ def versioned_many(names, compute):
         if unread:
             kept.update(cache.get_many(unread))
     except Exception as error:
-        logger.warning("Cache unavailable: %r", error)
+        log_cache_error(error)
         return _for_this_request(names, compute, memo)
     # Each entry is (version, value); absent ones are None.
     found = {
@@ -195,7 +204,7 @@ def versioned_many(names, compute):
             try:
                 cache.set_many(entries, seconds)
             except Exception as error:
-                logger.warning("Cache unavailable: %r", error)
+                log_cache_error(error)
     finally:
         if lock is not None:
             _unlock(lock)
@@ -214,7 +223,7 @@ def _lock(key):
     try:
         return cache.add(key, True, settings.GAZETTE_KEPT_WAIT_SECONDS * 5)
     except Exception as error:
-        logger.warning("Cache unavailable: %r", error)
+        log_cache_error(error)
         return True
 
 
@@ -222,7 +231,7 @@ def _unlock(key):
     try:
         cache.delete(key)
     except Exception as error:
-        logger.warning("Cache unavailable: %r", error)
+        log_cache_error(error)
 
 
 def _wait_for(names, version):
@@ -238,7 +247,7 @@ def _wait_for(names, version):
         try:
             read = cache.get_many([key for key in keys if keys[key] not in found])
         except Exception as error:
-            logger.warning("Cache unavailable: %r", error)
+            log_cache_error(error)
             break
         found.update(
             {keys[k]: e[1] for k, e in read.items() if e is not None and e[0] == version}
@@ -276,7 +285,7 @@ def preload(*names):
             content_state(now=timezone.now())
             read = cache.get_many(keys)
     except Exception as error:
-        logger.warning("Cache unavailable: %r", error)
+        log_cache_error(error)
         return
     # Absent ones too (None): ``versioned_many`` does not look for them again.
     memo.update({key: read.get(key) for key in keys})
@@ -285,6 +294,12 @@ def preload(*names):
 def _state_beside_values():
     """Whether the state is kept in the cache that keeps the values (Redis)."""
     return settings.CACHES[STATE_CACHE] == settings.CACHES["default"]
+
+
+def _state_cache():
+    # The default cache itself when the state is kept there (Redis): one
+    # connection pool per worker, and one view of an outage (gazette.cache).
+    return cache if _state_beside_values() else caches[STATE_CACHE]
 
 
 def _value_key(name):

@@ -126,19 +126,26 @@ else:
     }
 
 # REDIS_URL (redis://host:6379/0) shares the cache between processes and
-# machines; without it, each process keeps its own in memory. Short socket
-# timeouts: with Redis down, pages are built from the database instead of
-# waiting (see gazette.middleware). The page cache's content version
-# (gazette.pagecache) must be one for every worker, or a story saved through
-# one would leave the others serving stale pages: without Redis it lives in
-# a file cache, shared by the processes of the machine that use this database.
+# machines; without it, each process keeps its own in memory. With Redis
+# down, pages are built from the database instead of waiting for it
+# (gazette.cache): a connection gives up after socket_connect_timeout, a
+# reply after socket_timeout, and after such a failure cache calls fail at
+# once for retry_after seconds before one tries again. The page cache's
+# content version (gazette.pagecache) must be one for every worker, or a
+# story saved through one would leave the others serving stale pages: without
+# Redis it lives in a file cache, shared by the processes of the machine that
+# use this database.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "gazette.cache.PooledRedisCache",
+            "BACKEND": "gazette.cache.RedisCache",
             "LOCATION": REDIS_URL,
-            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.5},
+            "OPTIONS": {
+                "socket_connect_timeout": 0.2,
+                "socket_timeout": 0.5,
+                "retry_after": 5,
+            },
         }
     }
     CACHES["content-state"] = CACHES["default"]

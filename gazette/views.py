@@ -8,6 +8,8 @@ from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 
+from .cache import CacheUnavailable
+
 logger = logging.getLogger(__name__)
 
 
@@ -25,11 +27,16 @@ def _cache_ok():
 
 @never_cache
 def healthz(request):
-    """JSON status of the database and the cache; 503 when either is down."""
+    """JSON status of the database and the cache; 503 when either is down,
+    the cache counting as down while it fails fast after an outage
+    (gazette.cache)."""
     checks = {}
     for name, check in (("database", _database_ok), ("cache", _cache_ok)):
         try:
             checks[name] = "ok" if check() else "error"
+        except CacheUnavailable:
+            # Logged once by the cache when the outage began, not per probe.
+            checks[name] = "error"
         except Exception:
             logger.exception("Health check failed: %s", name)
             checks[name] = "error"

@@ -66,7 +66,7 @@ def test_database_url_selects_postgresql_and_redis_url_the_redis_cache():
     )
     assert database == (
         "django.db.backends.postgresql gazette "
-        "gazette.cache.PooledRedisCache redis://cache.internal:6379/0"
+        "gazette.cache.RedisCache redis://cache.internal:6379/0"
     )
 
 
@@ -156,17 +156,3 @@ def test_admin_login_works_before_any_lockout(client, settings):
     )
     assert response.status_code == 302
     assert client.get("/admin/").status_code == 200
-
-
-def test_the_redis_cache_keeps_one_client_per_connection_pool():
-    from gazette.cache import PooledRedisCache
-
-    backend = PooledRedisCache(
-        "redis://127.0.0.1:6379/0,redis://127.0.0.1:6380/0", {}
-    )._cache
-    writer = backend.get_client(write=True)
-    assert backend.get_client(write=True) is writer
-    assert writer.connection_pool is backend._get_connection_pool(write=True)
-    # A reader is one of the replicas' clients, each kept with its own pool.
-    readers = {id(backend.get_client()) for _ in range(20)}
-    assert len(readers) <= 2
