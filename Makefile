@@ -9,7 +9,7 @@ WORKERS ?= 4
 STORIES ?= 100000
 BENCH_DB ?= $(CURDIR)/bench.sqlite3
 
-.PHONY: venv run seed test check clean serve bench
+.PHONY: venv run seed test check clean serve bench backup restore
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,17 @@ bench: venv
 	DJANGO_SQLITE_PATH=$(BENCH_DB) GAZETTE_BENCH=1 DJANGO_SECURE_SSL_REDIRECT=0 \
 	DJANGO_SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 	DJANGO_ALLOWED_HOSTS=127.0.0.1 $(PY) manage.py bench $(BENCH_ARGS)
+
+# A consistent copy of the database (and media files), taken while the site
+# runs, in a dated file of $DJANGO_BACKUP_DIR (backups/ by default); `make
+# restore FILE=backups/gazette-….sqlite3` loads one into an empty database,
+# FORCE=1 replaces a database that has content (docs/operations.md).
+backup: venv
+	$(DEV) $(PY) manage.py backup
+
+restore: venv
+	@test -n "$(FILE)" || { echo "make restore FILE=<fichier de sauvegarde> [FORCE=1]" >&2; exit 2; }
+	$(DEV) $(PY) manage.py restore "$(FILE)" $(if $(filter 1,$(FORCE)),--force)
 
 check: venv
 	$(DEV) $(PY) manage.py check

@@ -193,6 +193,12 @@ STORAGES = {
     },
 }
 
+# Where `manage.py backup` (`make backup`) writes its dated files; copy them
+# off this machine too (docs/operations.md, « Sauvegardes »).
+GAZETTE_BACKUP_DIR = Path(
+    os.environ.get("DJANGO_BACKUP_DIR", "") or BASE_DIR / "backups"
+)
+
 SITE_NAME = "La Gazette"
 # The site's public address (https://lagazette.example): every absolute link
 # starts with it (articles.seo.site_root). Required in production (a deploy
