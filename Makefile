@@ -32,15 +32,18 @@ test: venv
 	$(PY) -m pytest -n auto
 
 # Production mode (DEBUG off): DJANGO_SECRET_KEY must be set. Plain HTTP on
-# loopback, behind the TLS proxy: no HTTPS redirect unless asked for.
+# loopback, behind the TLS proxy: no HTTPS redirect unless asked for. Only
+# the proxy reaches loopback, so the client's address is the last one it
+# adds to X-Forwarded-For (one trusted proxy); gunicorn's own settings are in
+# deploy/gunicorn.conf.py.
 serve: venv
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py migrate --noinput --verbosity 0
 	DJANGO_ALLOWED_HOSTS="$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost}" \
 	DJANGO_SECURE_SSL_REDIRECT="$${DJANGO_SECURE_SSL_REDIRECT:-0}" \
-	exec $(VENV)/bin/gunicorn gazette.wsgi --bind 127.0.0.1:$(PORT) \
-		--workers $(WORKERS) --error-logfile - \
-		--max-requests 20000 --max-requests-jitter 2000
+	DJANGO_TRUSTED_PROXIES="$${DJANGO_TRUSTED_PROXIES:-1}" \
+	exec $(VENV)/bin/gunicorn gazette.wsgi --config deploy/gunicorn.conf.py \
+		--bind 127.0.0.1:$(PORT) --workers $(WORKERS)
 
 # A synthetic archive in its own database, `make serve` on it, wrk against it.
 bench: venv

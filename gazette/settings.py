@@ -233,6 +233,8 @@ GAZETTE_CONTENT_APPS = ["articles", "trade"]
 # redirect off.
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# gunicorn trusts no scheme header itself (deploy/gunicorn.conf.py): this
+# setting alone decides what came over HTTPS.
 if env_bool("DJANGO_TRUST_X_FORWARDED_PROTO"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = 0 if DEBUG else 60 * 60 * 24 * 365
@@ -263,9 +265,28 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Admin logins: five failures from one address for one user name lock that
-# pair out for fifteen minutes (429).
-AXES_FAILURE_LIMIT = 5
+# Proxies in front of the site that append their peer's address to
+# X-Forwarded-For (`make serve`: 1). With none, the client is the
+# connection's address; behind a proxy that would be the proxy's, shared by
+# every visitor.
+_proxies = os.environ.get("DJANGO_TRUSTED_PROXIES", "").strip() or "0"
+if not _proxies.isdecimal():
+    raise ImproperlyConfigured(
+        "DJANGO_TRUSTED_PROXIES must be a whole number of proxies (0, 1, 2…)."
+    )
+GAZETTE_TRUSTED_PROXIES = int(_proxies)
+
+# Admin logins (gazette.lockout), counted over fifteen minutes, then a 429
+# until the failures stop for that long. Five failures for one user name
+# from one address lock that pair only: more than an editor's mistyping or
+# an old password, and a visitor elsewhere cannot lock the editor out. 25
+# from one address, whatever the names, lock the address: one office's
+# editors mistyping together stay below it, while it stops a guesser who
+# tries a few passwords on many names.
+GAZETTE_LOGIN_FAILURE_LIMIT = 5
+GAZETTE_LOGIN_ADDRESS_FAILURE_LIMIT = 25
+AXES_FAILURE_LIMIT = "gazette.lockout.failure_limit"
+AXES_CLIENT_IP_CALLABLE = "gazette.lockout.client_address"
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
