@@ -12,21 +12,40 @@ from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+)
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
-from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
+from simple_history.models import to_historic
 
-from .models import Article, Correction, EditConflict, SlugRedirect, Status, Topic
+from .models import (
+    Article,
+    Correction,
+    EditConflict,
+    SlugRedirect,
+    Status,
+    Topic,
+    new_preview_nonce,
+)
 from .rendering import render_markdown
 from .revisions import (
+    RESTORE_OPTIONS,
+    RESTORED_TEXT,
     changed_fields,
+    keep_current_values,
     linked_ids,
     links_by_record,
+    restore_message,
+    restored_fields,
     revision_label,
     revisions_diff,
 )
@@ -70,11 +89,18 @@ class ArticleAdminForm(forms.ModelForm):
         label="version lue", widget=forms.HiddenInput, required=False
     )
 
+    # On the restore page (ArticleAdmin.get_form): the fields taken from the
+    # version being restored; the others keep the story's current values.
+    restored_fields = RESTORED_TEXT
+
     class Meta:
         model = Article
         fields = "__all__"
 
     def __init__(self, *args, **kwargs):
+        record = to_historic(kwargs.get("instance"))
+        if record is not None:
+            keep_current_values(kwargs["instance"], self.restored_fields)
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["base_version"].required = True
@@ -86,10 +112,12 @@ class ArticleAdminForm(forms.ModelForm):
                     .values_list("version", flat=True)
                     .first()
                 )
-                record = getattr(self.instance, SIMPLE_HISTORY_REVERSE_ATTR_NAME, None)
                 if record is not None:
-                    # A revision being restored brings back its links too.
-                    self.initial.update(linked_ids(record))
+                    links = linked_ids(record).items()
+                    chosen = self.restored_fields
+                    self.initial.update(
+                        {name: ids for name, ids in links if name in chosen}
+                    )
 
     def clean(self):
         cleaned = super().clean()
@@ -120,6 +148,29 @@ class ArticleAdminForm(forms.ModelForm):
             code="edit_conflict",
             params={"who": name, "when": french_date(current.updated_at)},
         )
+
+
+class RestoreChoiceForm(forms.Form):
+    """What « Rétablir » takes from a version besides its text, ticked on the
+    restore page and carried in its address, so that its form posts it too."""
+
+    retablir = forms.MultipleChoiceField(
+        label="Reprendre aussi de cette version",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, request):
+        super().__init__(request.GET)
+        # Only editors set a story's state and publication date.
+        self.fields["retablir"].choices = [
+            (key, option.label)
+            for key, option in RESTORE_OPTIONS.items()
+            if key != "etat" or is_editor(request)
+        ]
+
+    def options(self):
+        return self.cleaned_data["retablir"] if self.is_valid() else []
 
 
 class LabelledSplitDateTime(AdminSplitDateTime):
@@ -231,6 +282,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
         "updated_at",
     ]
     object_history_list_template = "admin/articles/article/history_list.html"
+    object_history_form_template = "admin/articles/article/history_form.html"
 
     class Media:
         css = {"all": ["css/admin-newsroom.css"]}
@@ -322,7 +374,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
             '<a class="button" href="{}" target="_blank" rel="noopener">'
             "Prévisualiser</a>"
             '<p class="help">Lien de relecture pour une personne sans compte, valable '
-            "jusqu’au {} :</p>"
+            "jusqu’au {}, sauf si l’article est dépublié ou ses liens révoqués :</p>"
             '<input type="text" class="vLargeTextField" readonly value="{}" '
             'aria-label="Lien de relecture">',
             obj.get_absolute_url(),
@@ -450,6 +502,11 @@ class ArticleAdmin(SimpleHistoryAdmin):
             self.admin_site.admin_view(self.compare_view),
             name="articles_article_history_compare",
         )
+        revoke = path(
+            "<path:object_id>/apercu/revoquer/",
+            self.admin_site.admin_view(self.revoke_previews_view),
+            name="articles_article_revoke_previews",
+        )
         markdown = path(
             "markdown-preview/",
             self.admin_site.admin_view(self.markdown_preview_view),
@@ -457,7 +514,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
         )
         # Before simple-history's "<id>/history/<version>/" and the admin's
         # "<id>/" catch-all, which would swallow these addresses.
-        return [compare, markdown, *super().get_urls()]
+        return [compare, revoke, markdown, *super().get_urls()]
 
     def set_history_delta_changes(self, request, historical_records, **kwargs):
         records = list(historical_records)
@@ -472,7 +529,23 @@ class ArticleAdmin(SimpleHistoryAdmin):
         current = obj and Article.objects.filter(pk=obj.pk).first()
         return current is None or not self.has_change_permission(request, current)
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if to_historic(obj) is None:
+            return form
+        # The restore page: its form takes from the version what was ticked.
+        fields = restored_fields(RestoreChoiceForm(request).options())
+        return type(form.__name__, (form,), {"restored_fields": fields})
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        choice = RestoreChoiceForm(request)
+        if not choice.is_valid():
+            errors = " ".join(choice.errors["retablir"])
+            return HttpResponseBadRequest(
+                f"Ce qu’il faut rétablir : {errors}",
+                content_type="text/plain; charset=utf-8",
+            )
+        extra_context = {**(extra_context or {}), "restore_choice": choice}
         if request.method == "POST":
             # simple-history saves a POST without asking whether the user may.
             if self.revert_disabled(
@@ -480,6 +553,50 @@ class ArticleAdmin(SimpleHistoryAdmin):
             ):
                 raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def response_change(self, request, obj):
+        restored = to_historic(obj)
+        if restored is None:
+            return super().response_change(request, obj)
+        # A restore says what it changed and left, not « modifié avec succès »:
+        # compare the versions either side of it (the newest of each number,
+        # as a change of links records one more version of the same number).
+        versions = obj.history.filter(version__in=[obj.version - 1, obj.version])
+        newest = {record.version: record for record in reversed(versions)}
+        if len(newest) < 2:
+            return super().response_change(request, obj)
+        message = restore_message(
+            restored,
+            newest[obj.version - 1],
+            newest[obj.version],
+            RestoreChoiceForm(request).options(),
+        )
+        self.message_user(request, message, messages.SUCCESS)
+        return self.response_post_save_change(request, obj)
+
+    def revoke_previews_view(self, request, object_id):
+        """« Révoquer les liens de prévisualisation »: the links given out so
+        far stop working; the story form shows a new one."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        story = self.get_object(request, unquote(object_id))
+        if story is None:
+            raise Http404("Article introuvable.")
+        if not self.has_change_permission(request, story):
+            raise PermissionDenied
+        # Not a save: no new version to conflict with an open form, and the
+        # modification date readers see stays.
+        Article.objects.filter(pk=story.pk).update(preview_nonce=new_preview_nonce())
+        self.log_change(request, story, "Liens de prévisualisation révoqués.")
+        self.message_user(
+            request,
+            "Liens de prévisualisation révoqués : ceux donnés jusqu’ici ne marchent "
+            "plus. Le lien ci-dessous est le nouveau.",
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(
+            reverse("admin:articles_article_change", args=[story.pk])
+        )
 
     def compare_view(self, request, object_id):
         article = self.get_object(request, unquote(object_id))

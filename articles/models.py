@@ -268,6 +268,12 @@ class Article(models.Model):
             before = before.get(pk=self.pk)
             self._expected_version = self.version
             self.version += 1
+            if before.status == Status.PUBLISHED and self.status != Status.PUBLISHED:
+                # Withdrawn from readers, by whatever path: the preview links
+                # sent so far must stop showing it.
+                self.preview_nonce = new_preview_nonce()
+                if update_fields is not None:
+                    kwargs["update_fields"] |= {"preview_nonce"}
         try:
             super().save(*args, **kwargs)
         except EditConflict:

@@ -2,6 +2,7 @@
 
 import difflib
 import re
+from typing import NamedTuple
 
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
@@ -26,6 +27,29 @@ COMPARED_LINKS = {
     "topics": ("topic_id", "topic__name"),
     "related": ("to_article_id", "to_article__title"),
 }
+# What « Rétablir » takes from a version unless asked for more: the words.
+# Never the address (slug) nor the kind: a restore must not move a story's
+# address or turn a brief into an article; the form still lets one change them.
+RESTORED_TEXT = ["title", "standfirst", "body", "dateline", "credit"]
+
+
+class RestoreOption(NamedTuple):
+    label: str  # the checkbox's
+    name: str  # in the message when left as it is
+    fields: list[str]
+
+
+# What the editor may tick to take from the version as well, by the name the
+# choice carries in the restore page's address.
+RESTORE_OPTIONS = {
+    "etat": RestoreOption(
+        "l’état et la date de publication",
+        "état et date de publication",
+        ["status", "published_at"],
+    ),
+    "themes": RestoreOption("les thèmes", "thèmes", ["topics"]),
+    "lies": RestoreOption("les articles liés", "articles liés", ["related"]),
+}
 _TOKENS = re.compile(r"(\s+)")
 
 
@@ -35,6 +59,51 @@ def linked_ids(record) -> dict[str, list[int]]:
         name: [pk for pk in getattr(record, name).values_list(column, flat=True) if pk]
         for name, (column, _) in COMPARED_LINKS.items()
     }
+
+
+def restored_fields(options) -> list[str]:
+    """The fields a restore takes from the version: the text and the options."""
+    return RESTORED_TEXT + [f for key in options for f in RESTORE_OPTIONS[key].fields]
+
+
+def keep_current_values(story, fields):
+    """Give ``story``, a version about to be restored (``record.instance``),
+    the values its story has now, except for ``fields``, taken from the
+    version: what the restore form shows and saves, down to the fields it
+    does not show (the importer's, the preview nonce, the authors)."""
+    current = type(story).objects.filter(pk=story.pk).first()
+    if current is None:
+        return  # Deleted since: the version is all there is.
+    for field in story._meta.concrete_fields:
+        if field.name not in fields:
+            setattr(story, field.attname, getattr(current, field.attname))
+
+
+def french_list(words) -> str:
+    """« a, b et c »."""
+    words = list(words)
+    return " et ".join([", ".join(words[:-1]), words[-1]] if len(words) > 1 else words)
+
+
+def restore_message(restored, before, after, options) -> str:
+    """« Version du 23 août 2025 à 10 h 00 rétablie : titre, chapô. État et
+    date de publication, thèmes et articles liés inchangés. »: what a restore
+    of version ``restored`` changed (``before`` and ``after`` are the story's
+    versions either side of it), and what it left because it was not ticked."""
+    model = restored.instance_type._meta
+    changed = [
+        str(model.get_field(name).verbose_name)
+        for name in changed_fields(before, after)
+    ]
+    text = f"Version du {french_date(restored.history_date)} rétablie : "
+    text += (french_list(changed) if changed else "rien n’a changé") + "."
+    left = [
+        option.name for key, option in RESTORE_OPTIONS.items() if key not in options
+    ]
+    if left:
+        left_text = french_list(left)
+        text += f" {left_text[0].upper()}{left_text[1:]} inchangés."
+    return text
 
 
 def words_diff(old: str, new: str) -> str:

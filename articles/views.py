@@ -102,8 +102,9 @@ def listing_cards(stories, terms):
 
 
 def preview_url(article):
-    """A link that shows the story as readers will see it, for PREVIEW_MAX_AGE."""
-    token = signing.dumps(article.pk, salt=PREVIEW_SALT)
+    """A link that shows the story as readers will see it, for PREVIEW_MAX_AGE,
+    until its preview nonce changes (unpublished, or links revoked)."""
+    token = signing.dumps([article.pk, article.preview_nonce], salt=PREVIEW_SALT)
     return reverse("articles:preview", kwargs={"token": token})
 
 
@@ -186,12 +187,14 @@ class ArticlePreviewView(ArticleDetailView):
 
     def get_object(self, queryset=None):
         try:
-            pk = signing.loads(
+            pk, nonce = signing.loads(
                 self.kwargs["token"], salt=PREVIEW_SALT, max_age=PREVIEW_MAX_AGE
             )
-        except signing.BadSignature:
-            raise Http404("Lien de prévisualisation invalide ou expiré.")
-        return get_object_or_404(self.get_queryset(), pk=pk)
+        except (signing.BadSignature, TypeError, ValueError):
+            # Also a link signed before links carried a nonce (a bare id).
+            raise Http404("Lien de prévisualisation invalide, expiré ou révoqué.")
+        # A revoked link names a nonce the story no longer has.
+        return get_object_or_404(self.get_queryset(), pk=pk, preview_nonce=nonce)
 
     def get(self, request, *args, **kwargs):
         # A token is no slug: there is no former address to redirect from.

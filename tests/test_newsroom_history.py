@@ -1,16 +1,23 @@
+from datetime import timedelta
+
 import pytest
 from bs4 import BeautifulSoup
+from django.contrib.messages import get_messages
+from django.utils import timezone
 
 from articles.models import Status
 from articles.revisions import words_diff
 from articles.services import EDITORS, WRITERS
+from articles.templatetags.gazette import french_date
 
 from .admin_forms import form_data, queries_for
-from .factories import make_article, make_user
+from .factories import make_article, make_brief, make_topic, make_user
 
 pytestmark = pytest.mark.django_db
 
 ADMIN = "/admin/articles/article/"
+# The restore page's own form (above it, the choice of what to restore).
+RESTORE_FORM = "#content-main form[method=post]"
 
 
 def soup(response):
@@ -86,7 +93,7 @@ def test_restore_a_revision(client, edited):
     page = client.get(url)
     assert page.status_code == 200
     assert soup(page).select_one("input[name=title]")["value"] == "Titre premier"
-    response = client.post(url, form_data(page, "#content-main form", _save="Rétablir"))
+    response = client.post(url, form_data(page, RESTORE_FORM, _save="Rétablir"))
     assert response.status_code == 302
     edited.refresh_from_db()
     assert edited.title == "Titre premier"
@@ -102,7 +109,7 @@ def test_restore_respects_a_save_made_meanwhile(client, edited):
     page = client.get(url)
     edited.title = "Changé entre-temps"
     edited.save()
-    response = client.post(url, form_data(page, "#content-main form"))
+    response = client.post(url, form_data(page, RESTORE_FORM))
     assert response.status_code == 200
     assert "a enregistré cet article" in response.content.decode()
     edited.refresh_from_db()
@@ -116,7 +123,7 @@ def test_writer_cannot_restore_a_story_they_may_not_edit(client, edited):
     page = client.get(url)
     assert page.status_code == 200
     assert 'value="Rétablir"' not in page.content.decode()
-    assert client.post(url, form_data(page, "#content-main form")).status_code == 403
+    assert client.post(url, form_data(page, RESTORE_FORM)).status_code == 403
     edited.refresh_from_db()
     assert edited.title == "Titre troisième"
 
@@ -162,10 +169,13 @@ def test_topic_changes_are_kept_compared_and_restored(client):
     assert [i.get_text() for i in diff["Thèmes"].select("ins")] == ["Inde"]
 
     restore = f"{ADMIN}{story.pk}/history/{with_chine.history_id}/"
+    chosen = soup(client.get(restore)).select("select[name=topics] option[selected]")
+    assert [option["value"] for option in chosen] == [str(inde.pk)]
+    restore += "?retablir=themes"
     page = client.get(restore)
     chosen = soup(page).select("select[name=topics] option[selected]")
     assert [option["value"] for option in chosen] == [str(chine.pk)]
-    assert client.post(restore, form_data(page, "#content-main form")).status_code == 302
+    assert client.post(restore, form_data(page, RESTORE_FORM)).status_code == 302
     assert list(story.topics.all()) == [chine]
 
 
@@ -186,3 +196,204 @@ def test_topics_changed_from_the_topic_side_keep_a_version_of_each_story():
     assert list(first.topics.all()) == []
     assert [link.topic_id for link in first.history.first().topics.all()] == []
     assert not hasattr(chine, "skip_history_when_saving")
+
+
+@pytest.fixture
+def scheduled_brief():
+    """A brief first saved as a bare draft, then rewritten, scheduled for
+    tomorrow, given a topic and linked to a story."""
+    brief = make_brief(
+        title="Premier jet",
+        standfirst="Chapô premier",
+        status=Status.DRAFT,
+        published_at=None,
+    )
+    brief.title, brief.standfirst = "Titre définitif", "Chapô définitif"
+    brief.status = Status.PUBLISHED
+    brief.published_at = (timezone.now() + timedelta(days=1)).replace(microsecond=0)
+    brief.save()
+    brief.topics.set([make_topic(name="Céréales")])
+    brief.related.set([make_article(title="Le grand article")])
+    brief.refresh_from_db()
+    return brief
+
+
+def restore(client, story, record, query=""):
+    """Open the restore page of ``record``, then post it as « Rétablir » does."""
+    url = f"{ADMIN}{story.pk}/history/{record.history_id}/{query}"
+    page = client.get(url)
+    assert page.status_code == 200
+    data = form_data(page, RESTORE_FORM, _save="Rétablir")
+    return client.post(url, data)
+
+
+def state(story):
+    story.refresh_from_db()
+    return {
+        "title": story.title,
+        "standfirst": story.standfirst,
+        "status": story.status,
+        "published_at": story.published_at,
+        "topics": [t.name for t in story.topics.all()],
+        "related": [r.title for r in story.related.all()],
+    }
+
+
+def test_restoring_the_first_revision_of_a_scheduled_brief_keeps_its_publication(
+    client, scheduled_brief
+):
+    client.force_login(make_user(EDITORS))
+    first = scheduled_brief.history.last()
+    before = state(scheduled_brief)
+    page = soup(client.get(f"{ADMIN}{scheduled_brief.pk}/history/{first.history_id}/"))
+    assert page.select_one("input[name=title]")["value"] == "Premier jet"
+    status = page.select_one("select[name=status] option[selected]")
+    assert status["value"] == "published"
+    boxes = page.select(".restore-choice input[name=retablir]")
+    assert [box["value"] for box in boxes] == ["etat", "themes", "lies"]
+    assert not any(box.has_attr("checked") for box in boxes)
+
+    response = restore(client, scheduled_brief, first)
+    assert response.status_code == 302
+    assert state(scheduled_brief) == {
+        **before,
+        "title": "Premier jet",
+        "standfirst": "Chapô premier",
+    }
+    assert scheduled_brief.is_scheduled
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        f"Version du {french_date(first.history_date)} rétablie : titre et chapô. "
+        "État et date de publication, thèmes et articles liés inchangés."
+    ]
+
+
+@pytest.mark.parametrize(
+    "ticked, restored, message",
+    [
+        (
+            "etat",
+            {"status": Status.DRAFT, "published_at": None},
+            "titre, état, date de publication et chapô. Thèmes et articles liés "
+            "inchangés.",
+        ),
+        ("themes", {"topics": []}, "titre, chapô et thèmes. État et date de "
+         "publication et articles liés inchangés."),
+        ("lies", {"related": []}, "titre, chapô et articles liés. État et date de "
+         "publication et thèmes inchangés."),
+    ],
+)
+def test_restoring_brings_back_what_is_ticked(
+    client, scheduled_brief, ticked, restored, message
+):
+    client.force_login(make_user(EDITORS))
+    first = scheduled_brief.history.last()
+    before = state(scheduled_brief)
+    response = restore(client, scheduled_brief, first, f"?retablir={ticked}")
+    assert response.status_code == 302
+    text = {"title": "Premier jet", "standfirst": "Chapô premier"}
+    assert state(scheduled_brief) == {**before, **text, **restored}
+    [said] = [str(m) for m in get_messages(response.wsgi_request)]
+    assert said == f"Version du {french_date(first.history_date)} rétablie : {message}"
+    assert "modifié avec succès" not in said
+
+
+def test_restoring_with_everything_ticked_brings_back_the_whole_version(
+    client, scheduled_brief
+):
+    client.force_login(make_user(EDITORS))
+    first = scheduled_brief.history.last()
+    query = "?retablir=etat&retablir=themes&retablir=lies"
+    url = f"{ADMIN}{scheduled_brief.pk}/history/{first.history_id}/"
+    page = soup(client.get(url + query))
+    checked = page.select(".restore-choice input[name=retablir][checked]")
+    assert [box["value"] for box in checked] == ["etat", "themes", "lies"]
+    response = restore(client, scheduled_brief, first, query)
+    assert response.status_code == 302
+    assert state(scheduled_brief) == {
+        "title": "Premier jet",
+        "standfirst": "Chapô premier",
+        "status": Status.DRAFT,
+        "published_at": None,
+        "topics": [],
+        "related": [],
+    }
+    [said] = [str(m) for m in get_messages(response.wsgi_request)]
+    assert said.endswith(
+        "rétablie : titre, état, date de publication, chapô, thèmes et articles liés."
+    )
+
+
+def test_restoring_the_current_version_says_nothing_changed(client, scheduled_brief):
+    client.force_login(make_user(EDITORS))
+    newest = scheduled_brief.history.first()
+    response = restore(client, scheduled_brief, newest)
+    [said] = [str(m) for m in get_messages(response.wsgi_request)]
+    assert said == (
+        f"Version du {french_date(newest.history_date)} rétablie : rien n’a changé. "
+        "État et date de publication, thèmes et articles liés inchangés."
+    )
+
+
+@pytest.mark.parametrize("query", ["?retablir=tout", "?retablir=etat&retablir=x"])
+def test_an_unknown_choice_is_refused_in_french(client, scheduled_brief, query):
+    client.force_login(make_user(EDITORS))
+    first = scheduled_brief.history.last()
+    url = f"{ADMIN}{scheduled_brief.pk}/history/{first.history_id}/{query}"
+    versions = scheduled_brief.history.count()
+    response = client.get(url)
+    assert response.status_code == 400
+    assert "Sélectionnez un choix valide" in response.content.decode()
+    assert client.post(url, {"title": "Rien"}).status_code == 400
+    assert scheduled_brief.history.count() == versions
+    assert state(scheduled_brief)["title"] == "Titre définitif"
+
+
+def test_writers_restore_their_own_drafts_but_never_a_state_or_date(client):
+    writer = make_user(WRITERS)
+    client.force_login(writer)
+    draft = make_article(
+        title="Version une", status=Status.DRAFT, published_at=None, created_by=writer
+    )
+    draft.title, draft.status = "Version deux", Status.REVIEW
+    draft.save()
+    draft.topics.set([make_topic(name="Énergie")])
+    first = draft.history.last()
+    url = f"{ADMIN}{draft.pk}/history/{first.history_id}/"
+    boxes = soup(client.get(url)).select(".restore-choice input[name=retablir]")
+    assert [box["value"] for box in boxes] == ["themes", "lies"]
+    assert client.get(f"{url}?retablir=etat").status_code == 400
+
+    assert restore(client, draft, first, "?retablir=themes").status_code == 302
+    assert state(draft) == {
+        "title": "Version une",
+        "standfirst": "Un chapô.",
+        "status": Status.REVIEW,
+        "published_at": None,
+        "topics": [],
+        "related": [],
+    }
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_editor_ticks_topics_and_restores_in_a_browser(browsing, scheduled_brief):
+    editor = make_user(EDITORS)
+    first = scheduled_brief.history.last()
+    page = browsing.open()
+    page.goto("/admin/login/")
+    page.get_by_label("Nom d’utilisateur").fill(editor.username)
+    page.get_by_label("Mot de passe").fill("mot-de-passe")
+    page.get_by_role("button", name="Connexion").click()
+    page.goto(f"{ADMIN}{scheduled_brief.pk}/history/{first.history_id}/")
+    page.get_by_label("les thèmes").check()
+    page.get_by_role("button", name="Appliquer ce choix").click()
+    page.wait_for_url("**?retablir=themes")
+    assert page.get_by_label("les thèmes").is_checked()
+    browsing.shoot(page, "version-choisie")
+    page.get_by_role("button", name="Rétablir").first.click()
+    page.locator(".messagelist").wait_for()
+    said = page.locator(".messagelist").inner_text()
+    assert "rétablie : titre, chapô et thèmes." in said
+    assert state(scheduled_brief)["topics"] == []
+    assert scheduled_brief.is_scheduled
+    assert not browsing.problems
