@@ -66,7 +66,9 @@ def site(request):
     """
     return {
         "site_name": settings.SITE_NAME,
-        "site_url": site_root(request),
+        # Lazy, as the links: the 400 page for a forbidden Host renders
+        # without asking that host.
+        "site_url": lambda: site_root(request),
         "nav_topic_items": lambda: nav_items(request),
         "nav_country_links": lambda: versioned(NAV_COUNTRIES, nav_countries),
     }

@@ -43,6 +43,7 @@ def test_deploy_checks_are_clean_with_production_settings():
         "WARNING",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="lagazette.example",
+        SITE_URL="https://lagazette.example",
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
