@@ -6,7 +6,6 @@ publish, schedule, unpublish and delete everything.
 """
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AdminSplitDateTime
@@ -50,6 +49,7 @@ from .revisions import (
     revisions_diff,
 )
 from .templatetags.gazette import french_date
+from .seo import absolute_url
 from .views import PREVIEW_MAX_AGE, preview_url
 
 PUBLISH_PERMISSION = "articles.publish_article"
@@ -266,7 +266,6 @@ class ArticleAdmin(SimpleHistoryAdmin):
             {"fields": ["standfirst", ("body", "markdown_help"), "body_preview"]},
         ),
         ("Présentation", {"fields": ["dateline", "credit", "topics", "related"]}),
-        ("Prévisualisation", {"fields": ["preview_links"]}),
         (
             "Suivi",
             {"fields": [("created_by", "created_at"), ("updated_by", "updated_at")]},
@@ -275,7 +274,6 @@ class ArticleAdmin(SimpleHistoryAdmin):
     readonly_fields = [
         "markdown_help",
         "body_preview",
-        "preview_links",
         "created_by",
         "created_at",
         "updated_by",
@@ -336,6 +334,16 @@ class ArticleAdmin(SimpleHistoryAdmin):
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
 
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # The signed link for a colleague without an account, on the site's
+        # own address (the change_form template shows it).
+        if obj is not None and obj.pk:
+            context["preview"] = {
+                "link": absolute_url(request, preview_url(obj)),
+                "until": french_date(timezone.now() + PREVIEW_MAX_AGE),
+            }
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
@@ -364,22 +372,6 @@ class ArticleAdmin(SimpleHistoryAdmin):
         return format_html(
             '<a href="{}" target="_blank" rel="noopener">Prévisualiser</a>',
             obj.get_absolute_url(),
-        )
-
-    @admin.display(description="prévisualiser")
-    def preview_links(self, obj):
-        if not obj.pk:
-            return "Enregistrez l’article pour le prévisualiser."
-        return format_html(
-            '<a class="button" href="{}" target="_blank" rel="noopener">'
-            "Prévisualiser</a>"
-            '<p class="help">Lien de relecture pour une personne sans compte, valable '
-            "jusqu’au {}, sauf si l’article est dépublié ou ses liens révoqués :</p>"
-            '<input type="text" class="vLargeTextField" readonly value="{}" '
-            'aria-label="Lien de relecture">',
-            obj.get_absolute_url(),
-            french_date(timezone.now() + PREVIEW_MAX_AGE),
-            settings.SITE_URL + preview_url(obj),
         )
 
     @admin.display(description="aide Markdown")

@@ -117,3 +117,15 @@ def test_a_site_url_with_a_path_is_refused(settings):
     settings.SITE_URL = "lagazette.example/journal"
     with pytest.raises(SystemCheckError, match="gazette.E001"):
         call_command("check")
+
+
+def test_the_signed_preview_link_names_the_port_served(client, seeded, dev_port):
+    from articles.services import EDITORS
+
+    from .factories import make_user
+
+    client.force_login(make_user(EDITORS))
+    page = soup(client.get(f"/admin/articles/article/{seeded.pk}/change/", **dev_port))
+    link = page.select_one(".field-preview_links input")["value"]
+    assert link.startswith("http://127.0.0.1:8765/apercu/")
+    assert client.get(link.removeprefix("http://127.0.0.1:8765"), **dev_port).status_code == 200
