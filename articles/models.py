@@ -150,7 +150,7 @@ class Article(models.Model):
     search_title_document = SearchVectorField(null=True, editable=False)
     wire_ref = models.CharField(
         "référence de dépêche",
-        max_length=64,
+        max_length=255,
         unique=True,
         null=True,
         blank=True,

@@ -52,12 +52,12 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='article',
             name='wire_ref',
-            field=models.CharField(blank=True, editable=False, help_text='Identifie la dépêche importée (ou l’entrée du contenu de départ), pour qu’un nouvel import retrouve le même article.', max_length=64, null=True, unique=True, verbose_name='référence de dépêche'),
+            field=models.CharField(blank=True, editable=False, help_text='Identifie la dépêche importée (ou l’entrée du contenu de départ), pour qu’un nouvel import retrouve le même article.', max_length=255, null=True, unique=True, verbose_name='référence de dépêche'),
         ),
         migrations.AlterField(
             model_name='historicalarticle',
             name='wire_ref',
-            field=models.CharField(blank=True, db_index=True, editable=False, help_text='Identifie la dépêche importée (ou l’entrée du contenu de départ), pour qu’un nouvel import retrouve le même article.', max_length=64, null=True, verbose_name='référence de dépêche'),
+            field=models.CharField(blank=True, db_index=True, editable=False, help_text='Identifie la dépêche importée (ou l’entrée du contenu de départ), pour qu’un nouvel import retrouve le même article.', max_length=255, null=True, verbose_name='référence de dépêche'),
         ),
         migrations.RunPython(keys_and_nonces, migrations.RunPython.noop),
     ]
