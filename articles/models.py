@@ -290,6 +290,16 @@ class Article(models.Model):
         problems = markdown_problems(self.body)
         if problems:
             raise ValidationError({"body": problems})
+        # save() adds French spacing (« », ;, :) before storing the title.
+        limit = self._meta.get_field("title").max_length
+        spaced = len(french_typography(self.title))
+        if spaced > limit:
+            raise ValidationError(
+                {
+                    "title": f"Le titre fait {spaced} caractères une fois les espaces "
+                    f"typographiques ajoutées ; {limit} au plus."
+                }
+            )
         if self.status == Status.PUBLISHED:
             self.publish()
 

@@ -72,3 +72,12 @@ def test_slug_is_made_from_the_title_when_empty():
 def test_absolute_url_uses_the_slug():
     assert make_article(slug="un-article").get_absolute_url() == "/articles/un-article/"
     assert make_topic(slug="chine").get_absolute_url() == "/themes/chine/"
+
+
+def test_a_title_too_long_once_spaced_is_refused_by_clean():
+    """French spacing lengthens a title: clean() counts it as it will be stored."""
+    from django.core.exceptions import ValidationError
+
+    title = "«" + "a" * 253 + "»"  # 255 typed, 257 once spaced inside the « »
+    with pytest.raises(ValidationError, match="257 caractères"):
+        Article(title=title, slug="x").clean()
