@@ -3,6 +3,7 @@
 Screenshots of every step go to test-artifacts/."""
 import csv
 import io
+from urllib.parse import urljoin
 
 import feedparser
 import pytest
@@ -27,12 +28,55 @@ def tab_to(page, selector, limit=80):
     raise AssertionError(f"{selector} cannot be reached with the Tab key")
 
 
+def follow(link):
+    """Click a link and wait for the page it leads to to load: a click waits
+    only for the new page to start arriving, and what is measured or counted
+    next must be that whole page, with its style sheet."""
+    page = link.page
+    target = urljoin(page.url, link.get_attribute("href"))
+    link.click()
+    page.wait_for_url(target)
+
+
+# How far the page scrolls sideways, and the innermost elements whose box or
+# content reaches past the window (content inside a scrolling box excepted).
+OVERFLOW = """() => {
+  const width = document.documentElement.clientWidth;
+  const scrolls = e => getComputedStyle(e).overflowX !== 'visible';
+  const inScroller = e => {
+    for (let box = e.parentElement; box !== document.body; box = box.parentElement)
+      if (scrolls(box)) return true;
+    return false;
+  };
+  const right = e => {
+    const box = e.getBoundingClientRect();
+    return scrolls(e) ? box.right : Math.max(box.right, box.left + e.scrollWidth);
+  };
+  const wide = [...document.body.querySelectorAll('*')]
+    .filter(e => right(e) > width && !inScroller(e));
+  return [
+    document.documentElement.scrollWidth - width,
+    wide.filter(e => !wide.some(other => other !== e && e.contains(other)))
+      .slice(0, 10).map(e => `${e.localName}.${e.getAttribute('class') || ''}`),
+  ];
+}"""
+
+
 def assert_fits(page):
     """Nothing wider than the window: no sideways scrolling on a phone."""
-    overflow = page.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    overflow, wide = page.evaluate(OVERFLOW)
+    assert overflow <= 0, f"{page.url} is {overflow} px too wide: {wide}"
+
+
+def test_a_page_wider_than_the_window_is_caught(browsing, live_server):
+    page = browsing.open(375)
+    page.goto("/")
+    page.evaluate(
+        "document.querySelector('main').insertAdjacentHTML("
+        "'beforeend', '<pre class=\"trop-large\">' + '0'.repeat(80) + '</pre>')"
     )
-    assert overflow <= 0
+    with pytest.raises(AssertionError, match=r"px too wide: \['pre.trop-large'\]"):
+        assert_fits(page)
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -44,13 +88,13 @@ def test_reader_journey(browsing, trade_seeded, width):
     assert_fits(page)
     browsing.shoot(page, "1-accueil")
 
-    page.get_by_role("link", name=LEAD).first.click()
+    follow(page.get_by_role("link", name=LEAD).first)
     assert LEAD in page.locator("h1").inner_text()
     assert page.locator(".key-figures, .story__body").first.is_visible()
     assert_fits(page)
     browsing.shoot(page, "2-article")
 
-    page.locator(".story__kicker a").click()
+    follow(page.locator(".story__kicker a"))
     assert page.locator("h1").inner_text() == "Chine"
     browsing.shoot(page, "3-theme")
 
@@ -74,10 +118,9 @@ def test_reader_journey(browsing, trade_seeded, width):
     assert feed.feed.title and not feed.bozo
     assert {title.strip() for title in listed} <= {entry.title for entry in feed.entries}
 
-    page.get_by_role("navigation", name="Thèmes").get_by_role(
-        "link", name="Chiffres"
-    ).click()
-    page.locator("main a[href^='/chiffres/kazakhstan-chine/']").first.click()
+    nav = page.get_by_role("navigation", name="Thèmes")
+    follow(nav.get_by_role("link", name="Chiffres"))
+    follow(page.locator("main a[href^='/chiffres/kazakhstan-chine/']").first)
     assert page.locator("h1").inner_text().startswith("Commerce")
     assert page.locator("figure.chart svg[role=img] title").count()
     assert page.locator(".figures-table table").count()
