@@ -32,6 +32,14 @@ def keys_and_nonces(apps, schema_editor):
             Article.objects.filter(pk=story.pk).update(wire_ref=f"seed:{slug}")
 
 
+def forget_seed_keys(apps, schema_editor):
+    # Before this migration the seed found its briefs by slug: the keys go,
+    # and wire_ref is back to the dispatches' 32 characters.
+    for name in ("Article", "HistoricalArticle"):
+        model = apps.get_model("articles", name)
+        model.objects.filter(wire_ref__startswith="seed:").update(wire_ref=None)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -59,5 +67,5 @@ class Migration(migrations.Migration):
             name='wire_ref',
             field=models.CharField(blank=True, db_index=True, editable=False, help_text='Identifie la dépêche importée (ou l’entrée du contenu de départ), pour qu’un nouvel import retrouve le même article.', max_length=255, null=True, verbose_name='référence de dépêche'),
         ),
-        migrations.RunPython(keys_and_nonces, migrations.RunPython.noop),
+        migrations.RunPython(keys_and_nonces, forget_seed_keys),
     ]
