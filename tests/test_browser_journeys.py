@@ -133,11 +133,19 @@ def test_reader_journey(browsing, trade_seeded, width):
             "rows => rows.map(row => row.id)"
         )
     }
+    computed = set(
+        page.locator("data[data-id]").evaluate_all(
+            "values => values.map(value => value.dataset.id)"
+        )
+    )
     with page.expect_download() as download:
         page.get_by_role("link", name="CSV", exact=True).click()
     assert download.value.suggested_filename.endswith(".csv")
     text = download.value.path().read_text("utf-8")
-    assert shown and {row["id"] for row in csv.DictReader(io.StringIO(text))} == shown
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert shown and {r["id"] for r in rows if r["kind"] == "record"} == shown
+    # Then the changes and the tracker the page computes, with their formulas.
+    assert computed and {r["id"] for r in rows if r["kind"] != "record"} == computed
 
     assert not browsing.problems
 

@@ -3,7 +3,13 @@ from decimal import Decimal
 
 import pytest
 
-from trade.formatting import format_number, format_percent, format_period, format_value
+from trade.formatting import (
+    format_number,
+    format_percent,
+    format_period,
+    format_value,
+    plain_number,
+)
 
 NNBSP = "\u202f"
 
@@ -49,3 +55,23 @@ def test_numbers_group_thousands_and_round_when_asked():
 )
 def test_periods_read_in_french(start, end, expected):
     assert format_period(start, end) == expected
+
+
+@pytest.mark.parametrize(
+    "value, places, text",
+    [
+        ("20.0000", None, "20"),
+        ("30", None, "30"),
+        ("43.8200", None, "43.82"),
+        ("9.2000", None, "9.2"),
+        ("-5.2000", None, "-5.2"),
+        ("1700", None, "1700"),
+        ("-0.0000", None, "0"),
+        ("6.8293", 1, "6.8"),
+        ("10", 1, "10.0"),
+    ],
+)
+def test_plain_number_writes_no_exponent_and_keeps_given_decimals(
+    value, places, text
+):
+    assert plain_number(Decimal(value), places) == text

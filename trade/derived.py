@@ -23,6 +23,11 @@ SERIES_BASES = {Basis.GACS, Basis.KZ_NATIONAL}
 
 @dataclass(frozen=True)
 class Derived:
+    """A computed value with what a reader needs to redo it: ``formula`` as the
+    page writes it, ``expression`` with the same numbers as downloads write
+    them (dot decimal, ``^`` for a power), the input figures, the period it
+    describes and a ``key`` naming it in the page and the downloads."""
+
     label: str
     value: Decimal
     unit: str
@@ -30,9 +35,23 @@ class Derived:
     formula: str
     nature: str = Nature.DERIVED
     inputs: tuple = field(default=(), compare=False)
+    expression: str = field(default="", compare=False)
+    key: str = field(default="", compare=False)
+    period: tuple = field(default=(), compare=False)
+    # Inputs that are not figures, e.g. a target's amount: (key, value) pairs.
+    other_inputs: tuple = field(default=(), compare=False)
+
+    # Derived values are shown to one decimal: « +6,8 % », « 43,6 milliards ».
+    PLACES = 1
 
     def display(self):
-        return formatting.format_value(self.value, self.unit, self.scale, places=1)
+        return formatting.format_value(
+            self.value, self.unit, self.scale, places=self.PLACES
+        )
+
+    def shown_value(self):
+        """The value as displayed, written for machines: « 6.8 »."""
+        return formatting.plain_number(self.value, places=self.PLACES)
 
     def get_nature_display(self):
         return Nature(self.nature).label
@@ -90,6 +109,16 @@ def _basis_label(figure) -> str:
     return Basis(figure.basis).label
 
 
+def change_expression(current: Figure, previous: Figure) -> str:
+    """``percent_change`` with the numbers as downloads write them."""
+    now, before = (formatting.plain_number(f.value) for f in (current, previous))
+    return f"({now} / {before} - 1) * 100"
+
+
+def year_span(first: int, last: int) -> tuple[date, date]:
+    return date(first, 1, 1), date(last, 12, 31)
+
+
 def yearly_changes(figures) -> list[Derived]:
     """The change between consecutive years of each series, computed."""
     changes = []
@@ -112,6 +141,9 @@ def yearly_changes(figures) -> list[Derived]:
                     formula=f"{formatting.format_number(current.value)} ÷ "
                     f"{formatting.format_number(previous.value)} − 1",
                     inputs=(previous, current),
+                    expression=change_expression(current, previous),
+                    key=f"variation:{previous.slug}:{current.slug}",
+                    period=(previous.period_start, current.period_end),
                 )
             )
     return changes
@@ -140,6 +172,17 @@ class Tracker:
         if self.estimate is None or self.path_value is None:
             return None
         return self.estimate.value < self.path_value.value
+
+    @property
+    def key(self):
+        """The target's name in the downloads: « objectif:<slug> »."""
+        return f"objectif:{self.target.slug}"
+
+    def amount_value(self):
+        """The amount as downloads write it: « 80 »."""
+        if self.amount is None:
+            return ""
+        return formatting.plain_number(self.amount)
 
     def amount_display(self):
         if self.amount is None:
@@ -182,12 +225,19 @@ def track(target: Target, figures) -> Tracker:
             formula=f"{formatting.format_number(last.value)} ÷ "
             f"{formatting.format_number(previous.value)} − 1",
             inputs=(previous, last),
+            expression=change_expression(last, previous),
+            key=f"{tracker.key}:rythme",
+            period=(previous.period_start, last.period_end),
         )
     start = tracker.start
     years = target.target_year - start.period_start.year
     if tracker.amount is None or years <= 0 or start.value <= 0:
         return tracker
     growth = (float(tracker.amount) / float(start.value)) ** (1 / years) - 1
+    amount, start_value = (
+        formatting.plain_number(n) for n in (tracker.amount, start.value)
+    )
+    amount_input = ((tracker.key, amount),)
     tracker.required_growth = Derived(
         label=f"Croissance annuelle nécessaire de {start.period_label()} à "
         f"{target.target_year}",
@@ -197,6 +247,10 @@ def track(target: Target, figures) -> Tracker:
         formula=f"({formatting.format_number(tracker.amount)} ÷ "
         f"{formatting.format_number(start.value)})^(1/{years}) − 1",
         inputs=(start,),
+        other_inputs=amount_input,
+        expression=f"(({amount} / {start_value}) ^ (1 / {years}) - 1) * 100",
+        key=f"{tracker.key}:croissance-necessaire",
+        period=(start.period_start, date(target.target_year, 12, 31)),
     )
     partial = [
         f
@@ -218,6 +272,9 @@ def track(target: Target, figures) -> Tracker:
             "sans correction des saisons",
             nature=Nature.ESTIMATE,
             inputs=(latest,),
+            expression=f"{formatting.plain_number(latest.value)} * 12 / {months}",
+            key=f"{tracker.key}:estimation",
+            period=year_span(year, year),
         )
         on_path = float(start.value) * (1 + growth) ** (year - start.period_start.year)
         tracker.path_value = Derived(
@@ -228,6 +285,12 @@ def track(target: Target, figures) -> Tracker:
             formula=f"{formatting.format_number(start.value)} × (1 + croissance "
             f"nécessaire)^{year - start.period_start.year}",
             inputs=(start,),
+            other_inputs=amount_input,
+            # (1 + growth) is (amount / start)^(1 / years): the same number.
+            expression=f"{start_value} * ({amount} / {start_value}) ^ "
+            f"({year - start.period_start.year} / {years})",
+            key=f"{tracker.key}:chemin",
+            period=year_span(year, year),
         )
     return tracker
 

@@ -1,9 +1,18 @@
-"""The figures as CSV and JSON rows: one list of columns, stable names."""
+"""The figures as CSV and JSON rows: one list of columns, stable names.
+
+Besides the published figures (``kind`` « record »), the downloads carry what
+the pair page computes from them: yearly changes and each target's tracker
+(``kind`` « derived », and « target » for the stated goal itself), each with
+its formula and its inputs so that a reader can redo it.
+"""
 
 import csv
 import io
 import json
 import re
+
+from . import formatting
+from .models import Nature
 
 COLUMNS = [
     "id",
@@ -31,11 +40,24 @@ COLUMNS = [
     "acknowledged_notes",
     # Added after the others, so that readers by position keep working.
     "quote_language",
+    # The computed rows: « record », « derived » or « target »; how a derived
+    # value is obtained (with dot decimals, then as the page writes it), from
+    # which ids and values, and the nature as the page names it (« calculé »).
+    "kind",
+    "label",
+    "formula",
+    "formula_text",
+    "inputs",
+    "nature_label",
 ]
 ABOUT = (
     "Chiffres de La Gazette. value est en unit × 10^scale (scale 9 : milliards). "
     "Ne comparez pas deux bases (basis) : les douanes chinoises (GACS) et les "
-    "statistiques kazakhes diffèrent de plusieurs milliards de dollars par an."
+    "statistiques kazakhes diffèrent de plusieurs milliards de dollars par an. "
+    "Les lignes de kind « derived » sont calculées par La Gazette, arrondies "
+    "comme la page les montre ; formula les refait à partir de inputs "
+    "(identifiant=valeur), ^ étant la puissance. Dans le CSV, un texte qui "
+    "commencerait par = + - ou @ est précédé d’une apostrophe (« '+6,8 % »)."
 )
 
 
@@ -50,7 +72,7 @@ def figure_row(figure) -> dict:
         "period_start": figure.period_start.isoformat(),
         "period_end": figure.period_end.isoformat(),
         "period": figure.period_label(),
-        "value": str(figure.value.normalize()),
+        "value": formatting.plain_number(figure.value),
         "unit": figure.unit,
         "scale": figure.scale,
         "value_text": figure.display(),
@@ -68,7 +90,105 @@ def figure_row(figure) -> dict:
         "note": figure.note,
         "acknowledged_notes": " | ".join(a.note for a in figure.acknowledgements.all()),
         "quote_language": source.language if source and figure.quote else "",
+        "kind": "record",
+        "label": "",
+        "formula": "",
+        "formula_text": "",
+        "inputs": [],
+        "nature_label": figure.get_nature_display(),
     }
+
+
+def derived_row(value) -> dict:
+    """A ``Derived`` value as the page shows it, with its formula and inputs."""
+    series = value.inputs[0]
+    start, end = value.period
+    row = dict.fromkeys(COLUMNS, "")
+    row.update(
+        id=value.key,
+        indicator=series.indicator.slug,
+        indicator_name=series.indicator.name,
+        reporter=series.reporter.code,
+        partner=series.partner.code,
+        period_start=start.isoformat(),
+        period_end=end.isoformat(),
+        period=formatting.format_period(start, end),
+        value=value.shown_value(),
+        unit=value.unit,
+        scale=value.scale,
+        value_text=value.display(),
+        nature=value.nature,
+        basis=series.basis,
+        basis_label=series.get_basis_display(),
+        kind="derived",
+        label=value.label,
+        formula=value.expression,
+        formula_text=value.formula,
+        inputs=[
+            *((f.slug, formatting.plain_number(f.value)) for f in value.inputs),
+            *value.other_inputs,
+        ],
+        nature_label=value.get_nature_display(),
+    )
+    return row
+
+
+def target_row(tracker) -> dict:
+    """A stated target: its amount (computed when the source gives a multiplier
+    and a baseline only), its year, and the statement with its source."""
+    target, source = tracker.target, tracker.target.source
+    year = target.target_year
+    row = dict.fromkeys(COLUMNS, "")
+    row.update(
+        id=tracker.key,
+        indicator=target.indicator.slug,
+        indicator_name=target.indicator.name,
+        reporter=target.pair.first.code,
+        partner=target.pair.second.code,
+        period_start=f"{year}-01-01",
+        period_end=f"{year}-12-31",
+        period=str(year),
+        value=tracker.amount_value(),
+        unit=target.unit,
+        scale=target.scale,
+        value_text=tracker.amount_display()
+        or f"multiplier par {formatting.format_number(target.multiplier)}",
+        nature=Nature.DERIVED if tracker.amount_is_derived else Nature.TARGET,
+        basis=target.basis,
+        basis_label=target.get_basis_display(),
+        quote=target.statement,
+        source_publisher=source.publisher,
+        source_title=source.title,
+        source_url=source.url,
+        source_date=source.published_on.isoformat() if source.published_on else "",
+        note=target.note,
+        quote_language=source.language,
+        kind="target",
+        label=f"Objectif {year}",
+        inputs=[],
+    )
+    if tracker.amount_is_derived:
+        base = formatting.plain_number(target.baseline.value)
+        times = formatting.plain_number(target.multiplier)
+        row.update(
+            formula=f"{base} * {times}",
+            formula_text=f"{formatting.format_number(target.baseline.value)} × "
+            f"{formatting.format_number(target.multiplier)}",
+            inputs=[(target.baseline.slug, base), ("multiplicateur", times)],
+        )
+    row["nature_label"] = Nature(row["nature"]).label
+    return row
+
+
+def tracker_rows(tracker) -> list[dict]:
+    """The target, then the values its tracker computes, in the page's order."""
+    computed = (
+        tracker.required_growth,
+        tracker.latest_pace,
+        tracker.estimate,
+        tracker.path_value,
+    )
+    return [target_row(tracker), *(derived_row(d) for d in computed if d)]
 
 
 # What a spreadsheet reads as the start of a formula (OWASP, "CSV Injection").
@@ -89,19 +209,27 @@ def spreadsheet_safe(cell):
     return cell
 
 
-def as_csv(figures) -> str:
-    """The figures as CSV, every text cell neutralised for spreadsheets (the
-    JSON download gives the values as they are)."""
+def as_csv(figures, *, changes=(), trackers=()) -> str:
+    """The figures, then the changes, then each tracker, as one CSV table
+    (``kind`` tells the rows apart), every text cell neutralised for
+    spreadsheets (the JSON download gives the values as they are)."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
-    for figure in figures:
-        row = figure_row(figure)
+    rows = [
+        *(figure_row(f) for f in figures),
+        *(derived_row(c) for c in changes),
+        *(row for t in trackers for row in tracker_rows(t)),
+    ]
+    for row in rows:
+        row["inputs"] = "; ".join(f"{key}={value}" for key, value in row["inputs"])
         writer.writerow({name: spreadsheet_safe(cell) for name, cell in row.items()})
     return out.getvalue()
 
 
-def as_json(figures, *, title: str, url: str) -> str:
+def as_json(figures, *, title: str, url: str, changes=(), trackers=()) -> str:
+    """The same rows as the CSV, in three lists: figures, derived (the yearly
+    changes) and trackers (one list of rows per target)."""
     # Values stay strings so that 43.80 and 43.8 keep their published precision.
     payload = {
         "title": title,
@@ -109,6 +237,13 @@ def as_json(figures, *, title: str, url: str) -> str:
         "about": ABOUT,
         "units": {"USD": "dollars des États-Unis", "CNY": "yuans", "PCT": "pour cent"},
         "columns": COLUMNS,
-        "figures": [figure_row(f) for f in figures],
+        "figures": [_json_row(figure_row(f)) for f in figures],
+        "derived": [_json_row(derived_row(c)) for c in changes],
+        "trackers": [[_json_row(row) for row in tracker_rows(t)] for t in trackers],
     }
     return json.dumps(payload, ensure_ascii=False, indent=2)
+
+
+def _json_row(row: dict) -> dict:
+    row["inputs"] = [{"id": key, "value": value} for key, value in row["inputs"]]
+    return row

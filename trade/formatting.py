@@ -43,6 +43,23 @@ def format_number(value, places=None) -> str:
     return f"{sign}{text},{decimals}" if decimals else f"{sign}{text}"
 
 
+def plain_number(value, places=None) -> str:
+    """« 20 », « 43.82 », « -5.2 »: a value as downloads write it, dot decimal
+    and never an exponent (``Decimal.normalize`` alone gives « 2E+1 »).
+
+    ``places`` rounds as ``format_number`` does; by default the value keeps
+    the decimals it was given with.
+    """
+    value = Decimal(value)
+    if places is not None:
+        value = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    else:
+        value = value.normalize()
+    if value == 0:
+        value = abs(value)  # no « -0 »
+    return f"{value:f}"
+
+
 def format_percent(value, places=None, signed=True) -> str:
     """« +9,2 % », « −8,4 % »: signed by default, since it is a change."""
     text = format_number(value, places)

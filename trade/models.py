@@ -104,6 +104,13 @@ class Pair(models.Model):
             reporter_id=self.second_id, partner_id=self.first_id
         )
 
+    def holds(self, figure):
+        """``between`` for a figure already loaded."""
+        return {figure.reporter_id, figure.partner_id} == {
+            self.first_id,
+            self.second_id,
+        }
+
 
 class Unit(models.TextChoices):
     USD = "USD", "dollars"

@@ -12,7 +12,7 @@ from articles.views import ArticleListView, by_slug_name, by_slug_or_404, cards
 from gazette.pagecache import versioned
 
 from . import charts, derived, exports
-from .models import Country, Figure, Pair, Unit
+from .models import Country, Figure, Pair, Target, Unit
 
 
 def published_pairs():
@@ -98,6 +98,9 @@ def pair_detail(request, slug):
 
 def download(request, fmt, slug=None):
     figures = Figure.objects.published().for_display()
+    targets = Target.objects.select_related(
+        "source", "baseline", "indicator", "pair__first", "pair__second"
+    )
     name, title = "chiffres", "Chiffres du commerce — La Gazette"
     url = reverse("trade:index")
     if slug is not None:
@@ -105,18 +108,28 @@ def download(request, fmt, slug=None):
             Pair.objects.select_related("first", "second"), slug=slug
         )
         figures = figures.filter(pair.between())
+        targets = targets.filter(pair=pair)
         name, title, url = (
             f"chiffres-{pair.slug}",
             f"Commerce {pair} — La Gazette",
             pair.get_absolute_url(),
         )
+    figures = list(figures)
+    computed = {
+        "changes": derived.yearly_changes(figures),
+        "trackers": [
+            derived.track(target, [f for f in figures if target.pair.holds(f)])
+            for target in targets
+        ],
+    }
     if fmt == "csv":
         response = HttpResponse(
-            exports.as_csv(figures), content_type="text/csv; charset=utf-8"
+            exports.as_csv(figures, **computed),
+            content_type="text/csv; charset=utf-8",
         )
     else:
         body = exports.as_json(
-            figures, title=title, url=absolute_url(request, url)
+            figures, title=title, url=absolute_url(request, url), **computed
         )
         response = HttpResponse(body, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
