@@ -145,6 +145,7 @@ if REDIS_URL:
                 "socket_connect_timeout": 0.2,
                 "socket_timeout": 0.5,
                 "retry_after": 5,
+                "fallback_seconds": 5,
             },
         }
     }

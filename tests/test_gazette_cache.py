@@ -2,11 +2,13 @@
 waiting on a Redis that cannot be reached."""
 
 import logging
+from datetime import timedelta
 
 import pytest
 import redis
 from django.conf import settings as django_settings
 from django.core.cache import cache, caches
+from django.utils import timezone
 
 import gazette.cache
 
@@ -15,6 +17,7 @@ from .factories import make_article
 pytestmark = pytest.mark.django_db
 
 RETRY_AFTER = 7
+FALLBACK_SECONDS = 4
 
 
 class CountingConnection(redis.Connection):
@@ -53,6 +56,14 @@ class AnsweringRedis:
         self.calls += 1
         return self.data.get(key)
 
+    def mget(self, keys):
+        self.calls += 1
+        return [self.data.get(key) for key in keys]
+
+    def ping(self):
+        self.calls += 1
+        return True
+
 
 @pytest.fixture
 def clock(monkeypatch):
@@ -84,10 +95,23 @@ def cache_down(settings, clock, attempts, story):
             "socket_connect_timeout": 0.15,
             "socket_timeout": 0.35,
             "retry_after": RETRY_AFTER,
+            "fallback_seconds": FALLBACK_SECONDS,
             "connection_class": CountingConnection,
         },
     }
     settings.CACHES = {"default": dead, "content-state": dead}
+    # The fallback's values live in the process, beyond one backend object.
+    caches["default"].fallback.clear()
+    yield
+    caches["default"].fallback.clear()
+
+
+@pytest.fixture
+def frozen(time_machine):
+    """Wall-clock time stands still (the fallback's expiry, the content
+    state's next publication) until the test moves it."""
+    time_machine.move_to(timezone.now(), tick=False)
+    return time_machine
 
 
 def test_timeouts_and_the_cool_down_come_from_the_settings(cache_down):
@@ -105,7 +129,8 @@ def test_the_production_settings_bound_every_wait_on_redis():
         REDIS_URL="redis://cache.internal:6379/0",
     )
     assert printed == (
-        "{'socket_connect_timeout': 0.2, 'socket_timeout': 0.5, 'retry_after': 5}"
+        "{'socket_connect_timeout': 0.2, 'socket_timeout': 0.5, 'retry_after': 5, "
+        "'fallback_seconds': 5}"
     )
 
 
@@ -117,7 +142,7 @@ def test_a_request_answers_with_one_connection_attempt_at_most(
     response = client.get(story.get_absolute_url())
     assert response.status_code == 200
     assert "Écrit sans cache" in response.content.decode()
-    assert "X-Cache" not in response
+    assert response["X-Cache"] == "MISS"  # built, and kept in the fallback
     assert attempts() == 1
     for url in ("/", "/articles/", story.get_absolute_url()):
         response = client.get(url)
@@ -183,6 +208,124 @@ def test_healthz_is_503_during_the_outage_and_200_once_redis_answers(
         "Cache redis://127.0.0.1:1/0 answers again"
     ]
     assert attempts() == 1
+
+
+def test_during_an_outage_a_page_built_once_is_then_served_from_memory(
+    client, cache_down, story, django_assert_num_queries
+):
+    response = client.get(story.get_absolute_url())
+    assert response["X-Cache"] == "MISS"
+    with django_assert_num_queries(0):
+        response = client.get(story.get_absolute_url())
+    assert response.status_code == 200
+    assert response["X-Cache"] == "HIT"
+    assert "Écrit sans cache" in response.content.decode()
+
+
+def test_during_an_outage_values_built_for_pages_are_kept_too(
+    client, cache_down, story, django_assert_max_num_queries
+):
+    """A reader with a cookie gets a page built for them, from the values
+    the first request kept (navigation, relations): one query, the story."""
+    client.cookies["sessionid"] = "inconnue"
+    client.get(story.get_absolute_url())
+    with django_assert_max_num_queries(1):
+        response = client.get(story.get_absolute_url())
+    assert "Écrit sans cache" in response.content.decode()
+
+
+def test_values_kept_during_an_outage_expire_after_fallback_seconds(
+    cache_down, frozen
+):
+    cache.set("sans-fin", "a", timeout=None)
+    cache.set_many({"défaut": "b", "long": "c"}, timeout=3600)
+    cache.set("court", "d", timeout=2)
+    assert cache.add("verrou", True) is True and cache.add("verrou", True) is False
+    assert cache.get_many(["sans-fin", "défaut", "long", "court"]) == {
+        "sans-fin": "a",
+        "défaut": "b",
+        "long": "c",
+        "court": "d",
+    }
+    frozen.shift(2)
+    assert cache.get("court") is None
+    assert cache.get("sans-fin") == "a"
+    frozen.shift(FALLBACK_SECONDS - 2 - 0.01)
+    assert cache.get_many(["sans-fin", "défaut", "long"]) == {
+        "sans-fin": "a",
+        "défaut": "b",
+        "long": "c",
+    }
+    assert cache.has_key("verrou")
+    frozen.shift(0.01)
+    assert cache.get_many(["sans-fin", "défaut", "long"]) == {}
+    assert cache.add("verrou", True) is True
+
+
+def test_an_edit_during_the_outage_shows_everywhere_within_fallback_seconds(
+    client, cache_down, story, frozen
+):
+    """Each worker has its own fallback: an edit saved by another worker
+    draws a new content version there only. Here, the row changes without
+    this process hearing of it; its page shows the edit once the version
+    it holds has expired."""
+    assert "Écrit sans cache" in client.get(story.get_absolute_url()).content.decode()
+    type(story).objects.filter(pk=story.pk).update(title="Corrigé pendant la panne")
+    frozen.shift(FALLBACK_SECONDS - 0.01)
+    response = client.get(story.get_absolute_url())
+    assert response["X-Cache"] == "HIT"
+    assert "Écrit sans cache" in response.content.decode()
+    frozen.shift(0.01)
+    response = client.get(story.get_absolute_url())
+    assert "Corrigé pendant la panne" in response.content.decode()
+    # An edit saved by this worker shows at once.
+    story.refresh_from_db()
+    story.title = "Corrigé encore"
+    story.save()
+    assert "Corrigé encore" in client.get(story.get_absolute_url()).content.decode()
+
+
+def test_a_story_scheduled_during_an_outage_appears_on_time(
+    client, cache_down, story, frozen
+):
+    scheduled = make_article(
+        title="Programmé pendant la panne",
+        published_at=timezone.now() + timedelta(seconds=FALLBACK_SECONDS / 2),
+    )
+    assert "Programmé pendant la panne" not in client.get("/").content.decode()
+    assert client.get("/")["X-Cache"] == "HIT"
+    frozen.shift(FALLBACK_SECONDS / 2)
+    response = client.get("/")
+    assert scheduled.get_absolute_url() in response.content.decode()
+
+
+def test_redis_answering_again_empties_the_fallback(client, cache_down, clock, story):
+    cache.set("gardée", "pendant la panne", timeout=None)
+    client.get(story.get_absolute_url())
+    assert client.get(story.get_absolute_url())["X-Cache"] == "HIT"
+    answering = AnsweringRedis()
+    cache.client = answering
+    clock.now += RETRY_AFTER
+    assert cache.get("gardée") is None  # read from Redis, which lacks it
+    assert answering.calls == 1
+    assert cache.fallback.get("gardée") is None
+    assert cache.fallback.get_many([cache.make_key("gardée")]) == {}
+    # Pages kept during the outage are gone with it.
+    response = client.get(story.get_absolute_url())
+    assert response["X-Cache"] == "MISS"
+    assert "Écrit sans cache" in response.content.decode()
+
+
+def test_healthz_asks_redis_never_the_fallback(client, cache_down, clock, attempts):
+    """Pages served from memory during the outage; /healthz still 503,
+    the cool-down's one try included."""
+    client.get("/")
+    assert client.get("/")["X-Cache"] == "HIT"
+    assert client.get("/healthz").status_code == 503
+    clock.now += RETRY_AFTER
+    assert client.get("/healthz").status_code == 503
+    assert attempts() == 2
+    assert client.get("/")["X-Cache"] == "HIT"
 
 
 def test_a_refused_command_is_no_outage():
