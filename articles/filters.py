@@ -6,7 +6,6 @@ relations from Article to a model with ``name`` and ``slug``: a new facet
 is one ``FacetFilter`` line naming the relation, e.g.
 ``country = FacetFilter("countries", label="Pays")``.
 """
-import copy
 import unicodedata
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
@@ -92,14 +91,6 @@ class FacetCheckboxes(forms.CheckboxSelectMultiple):
     given choices, checked and not (``written_boxes``); a page picks one of
     the two for each."""
 
-    def __deepcopy__(self, memo):
-        # Django's copies the choices, normalising each again; they are
-        # never changed (``FacetField``): a copy shares them.
-        result = copy.copy(self)
-        result.attrs = self.attrs.copy()
-        memo[id(self)] = result
-        return result
-
     def render(self, name, value, attrs=None, renderer=None):
         attrs = self.build_attrs(self.attrs, attrs)
         selected = set(self.format_value(value))
@@ -142,48 +133,13 @@ def written_boxes(input_type, name, attrs, choices):
     return boxes
 
 
-class FacetField(forms.MultipleChoiceField):
-    """Its choices are built for each request and never changed: a form's copy
-    of the field shares them rather than copying hundreds of pairs."""
-
-    def __deepcopy__(self, memo):
-        result = forms.Field.__deepcopy__(self, memo)
-        result._choices = self._choices
-        return result
-
-
-class SharedCopy:
-    """django-filter deep-copies every filter of the class for each filter
-    set, down to each filter's options (a twentieth of a listing's time).
-    A filter set changes a copy's attributes and its options dict alone, so
-    a copy shares the rest; a method filter is bound to the copy."""
-
-    def __deepcopy__(self, memo):
-        result = copy.copy(self)
-        result.extra = self.extra.copy()
-        if self.method is not None:
-            result.method = self.method
-        memo[id(self)] = result
-        return result
-
-
-class CharFilter(SharedCopy, django_filters.CharFilter):
-    pass
-
-
-class ChoiceFilter(SharedCopy, django_filters.ChoiceFilter):
-    pass
-
-
-class FacetFilter(SharedCopy, django_filters.MultipleChoiceFilter):
+class FacetFilter(django_filters.MultipleChoiceFilter):
     """Stories linked to any of the chosen objects (by slug) through ``relation``.
 
     The choices are the objects in use, with their counts, loaded in one query
     when the filter set is built; a slug naming no object at all is reported
     by ``unknown_slugs()`` so that the page can answer 404.
     """
-
-    field_class = FacetField
 
     def __init__(self, relation, **kwargs):
         kwargs.setdefault("widget", FacetCheckboxes)
@@ -259,7 +215,7 @@ class DateField(forms.DateField):
     ]
 
 
-class DayFilter(SharedCopy, django_filters.Filter):
+class DayFilter(django_filters.Filter):
     """A calendar day, compared with publication instants in Paris time."""
 
     field_class = DateField
@@ -298,17 +254,17 @@ class ArticleFilter(django_filters.FilterSet):
     """The filters of the listings; ``kept_values()`` names what they read
     that is kept per content version, for the page to preload."""
 
-    q = CharFilter(
+    q = django_filters.CharFilter(
         label="Mots cherchés", max_length=200, method="filter_search"
     )
     topic = FacetFilter("topics", label="Thèmes")
     country = FacetFilter("countries", label="Pays")
-    kind = ChoiceFilter(
+    kind = django_filters.ChoiceFilter(
         label="Type", choices=Kind.choices, empty_label="Articles et brèves"
     )
     after = DayFilter(label="Depuis le", method="filter_after")
     before = DayFilter(label="Jusqu’au", method="filter_before")
-    ordering = ChoiceFilter(
+    ordering = django_filters.ChoiceFilter(
         label="Ordre",
         choices=[
             ("recent", "Les plus récents d’abord"),
