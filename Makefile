@@ -24,6 +24,7 @@ seed: venv
 	$(DEV) $(PY) manage.py setup_roles
 	$(DEV) $(PY) manage.py load_seed
 	$(DEV) $(PY) manage.py load_trade_seed
+	$(DEV) $(PY) manage.py render_stories
 
 run: seed
 	$(DEV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
@@ -39,6 +40,7 @@ test: venv
 serve: venv
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py migrate --noinput --verbosity 0
+	$(PY) manage.py render_stories --verbosity 0
 	DJANGO_ALLOWED_HOSTS="$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost}" \
 	DJANGO_SECURE_SSL_REDIRECT="$${DJANGO_SECURE_SSL_REDIRECT:-0}" \
 	DJANGO_TRUSTED_PROXIES="$${DJANGO_TRUSTED_PROXIES:-1}" \

@@ -242,18 +242,23 @@ class Article(models.Model):
     def __str__(self):
         return self.title
 
-    def save(self, *args, **kwargs):
-        clean_text_fields(self)
-        self.title = french_typography(self.title)
-        self.standfirst = french_typography(self.standfirst)
-        if not self.slug:
-            self.slug = slugify(self.title)[:255]
+    def render(self):
+        """Fill what is derived from the text: the body's HTML and the folded
+        words search reads."""
         self.body_html = render_markdown(self.body)
         self.search_title = fold(self.title)
         # The words readers read: figure tokens and other extensions' output
         # are searched as rendered, not as the Markdown that writes them.
         text = html.unescape(strip_tags(self.body_html))
         self.search_text = fold(f"{self.standfirst}\n{text}")
+
+    def save(self, *args, **kwargs):
+        clean_text_fields(self)
+        self.title = french_typography(self.title)
+        self.standfirst = french_typography(self.standfirst)
+        if not self.slug:
+            self.slug = slugify(self.title)[:255]
+        self.render()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             extra = {"version", "updated_at"}

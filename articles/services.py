@@ -290,3 +290,25 @@ def staff_member_create(
     user.save()
     user.groups.add(groups[role])
     return user
+
+
+def stories_render() -> int:
+    """Refresh the stored HTML and search text of stories whose Markdown now
+    renders differently (after a change to the renderer, or to a figure's
+    words by a migration); counts them.
+
+    Only derived columns are written: no version, no date and no revision
+    moves, since no editor changed a word.
+    """
+    fields = ["body_html", "search_title", "search_text"]
+    count = 0
+    stories = Article.objects.only("pk", "title", "standfirst", "body", *fields)
+    for story in stories.iterator():
+        before = [getattr(story, name) for name in fields]
+        story.render()
+        if [getattr(story, name) for name in fields] != before:
+            Article.objects.filter(pk=story.pk).update(
+                **{name: getattr(story, name) for name in fields}
+            )
+            count += 1
+    return count

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from django.utils.text import capfirst
 
 from . import formatting
-from .derived import SERIES_BASES, by_series, series_key
+from .derived import by_series, series_key
 from .models import Basis, Unit
 
 WIDTH, HEIGHT = 640, 320
@@ -73,7 +73,7 @@ def build(figures, indicator) -> Chart | None:
         # Other sources for the same year and series show as points off the line.
         others = [f for f in annual if series_key(f) == key and f not in line]
         groups.append((label, line, others))
-    loose = [f for f in annual if f.basis not in SERIES_BASES]
+    loose = [f for f in annual if not f.is_sourced_series()]
     if loose:
         groups.append(("Déclarations sans base précisée", [], loose))
     years = [f.period_start.year for f in annual]

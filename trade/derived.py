@@ -13,12 +13,9 @@ from datetime import date
 from decimal import Decimal
 
 from . import formatting
-from .models import Basis, Figure, Nature, Target, Unit
+from .models import SERIES_BASES, Basis, Figure, Nature, Target, Unit
 
 HUNDRED = Decimal(100)
-# A statement without a stated basis is not a series: two such numbers may come
-# from two different statistics.
-SERIES_BASES = {Basis.GACS, Basis.KZ_NATIONAL}
 
 
 @dataclass(frozen=True)
@@ -70,7 +67,7 @@ def by_series(figures) -> dict:
     """
     grouped = defaultdict(dict)
     for figure in sorted(figures, key=lambda f: (-f.precision(), f.slug)):
-        if figure.nature != Nature.REPORTED or figure.basis not in SERIES_BASES:
+        if not figure.is_sourced_series():
             continue
         grouped[series_key(figure)].setdefault(
             (figure.period_start, figure.period_end), figure
@@ -131,22 +128,86 @@ def yearly_changes(figures) -> list[Derived]:
             consecutive = current.period_start.year == previous.period_start.year + 1
             if not consecutive or previous.value <= 0:
                 continue
-            changes.append(
-                Derived(
-                    label=f"{current.indicator.name}, {previous.period_label()}"
-                    f"\u2013{current.period_label()} ({_basis_label(current)})",
-                    value=percent_change(current, previous),
-                    unit=Unit.PERCENT,
-                    scale=0,
-                    formula=f"{formatting.format_number(current.value)} ÷ "
-                    f"{formatting.format_number(previous.value)} − 1",
-                    inputs=(previous, current),
-                    expression=change_expression(current, previous),
-                    key=f"variation:{previous.slug}:{current.slug}",
-                    period=(previous.period_start, current.period_end),
-                )
-            )
+            changes.append(change_between(previous, current))
     return changes
+
+
+def change_between(previous: Figure, current: Figure) -> Derived:
+    """The change from one period to the same period a year later, in one series."""
+    return Derived(
+        label=f"{current.indicator.name}, {previous.period_label()}"
+        f"\u2013{current.period_label()} ({_basis_label(current)})",
+        value=percent_change(current, previous),
+        unit=Unit.PERCENT,
+        scale=0,
+        formula=f"{formatting.format_number(current.value)} ÷ "
+        f"{formatting.format_number(previous.value)} − 1",
+        inputs=(previous, current),
+        expression=change_expression(current, previous),
+        key=f"variation:{previous.slug}:{current.slug}",
+        period=(previous.period_start, current.period_end),
+    )
+
+
+@dataclass(frozen=True)
+class Discrepancy:
+    """A stated change that no same-basis series confirms, with the changes the
+    series give (``computed``: one per series that has both periods)."""
+
+    figure: Figure
+    computed: tuple
+
+    @property
+    def key(self):
+        return f"variation:{self.figure.slug}"
+
+
+def discrepancies(figures) -> list[Discrepancy]:
+    """Stated changes (``Indicator.change_of``) that disagree, beyond what the
+    rounding of every number allows, with the levels of their own series.
+
+    A change on a stated basis is compared with that series only. A statement
+    whose basis is unknown (or unsourced) is compared with every series of the
+    same two countries: it is a discrepancy when none of them confirms it.
+    Shown to readers whatever an editor acknowledged.
+    """
+    figures = list(figures)
+    series = by_series(figures)
+    found = []
+    for change in figures:
+        level = change.indicator.change_of_id
+        if level is None or change.nature != Nature.REPORTED:
+            continue
+        if change.is_sourced_series():
+            keys = [(level, change.basis, change.reporter_id, change.partner_id)]
+        else:
+            countries = {change.reporter_id, change.partner_id}
+            keys = sorted(
+                (k for k in series if k[0] == level and {k[2], k[3]} == countries),
+                key=lambda k: (k[1], k[2]),
+            )
+        computed, confirmed = [], False
+        for key in keys:
+            periods = series.get(key, {})
+            current = periods.get((change.period_start, change.period_end))
+            previous = periods.get(
+                previous_period(change.period_start, change.period_end)
+            )
+            # A previous value within rounding of zero allows any change at all.
+            if (
+                current is None
+                or previous is None
+                or previous.value <= previous.half_unit()
+            ):
+                continue
+            low, high = change_bounds(current, previous)
+            half = change.half_unit()
+            if low <= change.value + half and change.value - half <= high:
+                confirmed = True
+            computed.append(change_between(previous, current))
+        if computed and not confirmed:
+            found.append(Discrepancy(figure=change, computed=tuple(computed)))
+    return found
 
 
 def months_covered(figure: Figure) -> int:

@@ -12,6 +12,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from articles.templatetags.gazette import MONTHS, french_date
 
 NNBSP = "\u202f"
+# Between a number and its unit: « 43,8 milliards » never breaks across lines.
+NBSP = "\u00a0"
 MINUS = "\u2212"
 
 _SCALE_WORDS = {6: ("million", "millions"), 9: ("milliard", "milliards")}
@@ -70,27 +72,42 @@ def format_percent(value, places=None, signed=True) -> str:
 
 def format_percent_words(value, places=None) -> str:
     """« 9,2 pour cent »: a change as prose writes it after « une hausse de »."""
-    return f"{format_number(value, places)} pour cent"
+    return f"{format_number(value, places)}{NBSP}pour cent"
+
+
+def format_rank(value) -> str:
+    """« 1er », « 4e »: a rank as French abbreviates it."""
+    number = format_number(value)
+    return f"{number}er" if number == "1" else f"{number}e"
 
 
 def format_value(value, unit: str, scale: int, places=None) -> str:
-    """A figure in words: « 43,8 milliards de dollars », « 1 milliard de dollars »."""
+    """A figure in words: « 43,8 milliards de dollars », « 1 milliard de dollars »,
+    « 1 782,75 kilomètres », « 4e »; no line break between number and unit."""
     if unit == "PCT":
         return format_percent(value, places)
+    if unit == "RNG":
+        return format_rank(value)
     number = format_number(value, places)
+    # French keeps the unit singular below two: « 1,5 milliard ».
+    few = abs(Decimal(value)) < 2
+    if unit == "KM":
+        return f"{number}{NBSP}{'kilomètre' if few else 'kilomètres'}"
     currency = _CURRENCY_WORDS[unit]
     if scale == 0:
-        return f"{number}{NNBSP}{currency}"
+        return f"{number}{NBSP}{currency}"
     singular, plural = _SCALE_WORDS[scale]
-    # French keeps « milliard » singular below two: « 1,5 milliard ».
-    word = singular if abs(Decimal(value)) < 2 else plural
-    return f"{number} {word} de {currency}"
+    return f"{number}{NBSP}{singular if few else plural} de {currency}"
 
 
 def unit_words(unit: str, scale: int) -> str:
     """« milliards de dollars », « % »: the unit of an axis or a column."""
     if unit == "PCT":
         return "%"
+    if unit == "KM":
+        return "kilomètres"
+    if unit == "RNG":
+        return "rang"
     if scale == 0:
         return _CURRENCY_WORDS[unit]
     return f"{_SCALE_WORDS[scale][1]} de {_CURRENCY_WORDS[unit]}"

@@ -6,6 +6,11 @@ the downloads. A form may follow the identifier: ``[[chiffre:slug:pour-cent]]``
 writes a percentage as prose does (« 9,2 pour cent »). An unknown token or
 form is reported to the story's validation through ``md.gazette_problems`` and
 never reaches a reader as a number.
+
+``[[objectif:slug]]`` writes a target's year (« d’ici 2030 »), linked to the
+target on its pair's page. ``[[texte:…]]`` writes its text as it is: an editor
+marks with it a number that is not a statistic (« [[texte:3 frères]] »), so
+the checks do not ask for a record.
 """
 
 import xml.etree.ElementTree as etree
@@ -14,6 +19,14 @@ from markdown import Extension
 from markdown.inlinepatterns import InlineProcessor
 
 TOKEN_RE = r"\[\[chiffre:([A-Za-z0-9_-]+)(?::([a-z-]+))?\]\]"
+TARGET_RE = r"\[\[objectif:([A-Za-z0-9_-]+)\]\]"
+PLAIN_RE = r"\[\[texte:([^\[\]]+)\]\]"
+
+
+def _report(md, problem):
+    problems = getattr(md, "gazette_problems", None)
+    if problems is not None:
+        problems.append(problem)
 
 
 class FigureTokenProcessor(InlineProcessor):
@@ -32,9 +45,7 @@ class FigureTokenProcessor(InlineProcessor):
             forms = ", ".join(f"« {figure.token(f)} »" for f in figure.forms())
             problem = f"Forme inconnue : « {m.group(0)} ». Écrivez {forms}."
         if problem:
-            problems = getattr(self.md, "gazette_problems", None)
-            if problems is not None:
-                problems.append(problem)
+            _report(self.md, problem)
             element = etree.Element("span", {"class": "chiffre chiffre--inconnu"})
             element.text = "[chiffre indisponible]"
             return element, m.start(0), m.end(0)
@@ -56,10 +67,48 @@ class FigureTokenProcessor(InlineProcessor):
         return element, m.start(0), m.end(0)
 
 
+class TargetTokenProcessor(InlineProcessor):
+    def handleMatch(self, m, data):
+        from .models import Target
+
+        target = Target.objects.select_related("pair", "source")
+        target = target.filter(slug=m.group(1)).first()
+        if target is None:
+            _report(
+                self.md,
+                f"Objectif inconnu : « {m.group(0)} ». Vérifiez l’identifiant "
+                "dans l’admin (Chiffres du commerce › Objectifs).",
+            )
+            element = etree.Element("span", {"class": "chiffre chiffre--inconnu"})
+            element.text = "[objectif indisponible]"
+            return element, m.start(0), m.end(0)
+        element = etree.Element(
+            "a",
+            {
+                "class": "chiffre",
+                "href": target.get_absolute_url(),
+                "title": f"Objectif : {target.statement}",
+            },
+        )
+        element.text = str(target.target_year)
+        return element, m.start(0), m.end(0)
+
+
+class PlainTextProcessor(InlineProcessor):
+    """« Not a statistic »: the words as they are, nothing else."""
+
+    def handleMatch(self, m, data):
+        return m.group(1), m.start(0), m.end(0)
+
+
 class FigureTokenExtension(Extension):
     def extendMarkdown(self, md):
         # Above links (160), which would otherwise read « [[…]] » as a reference.
         md.inlinePatterns.register(FigureTokenProcessor(TOKEN_RE, md), "chiffre", 175)
+        md.inlinePatterns.register(
+            TargetTokenProcessor(TARGET_RE, md), "objectif", 174
+        )
+        md.inlinePatterns.register(PlainTextProcessor(PLAIN_RE, md), "texte", 173)
 
 
 def makeExtension(**kwargs):

@@ -20,9 +20,12 @@ from articles.text import clean_text_fields
 from . import formatting
 from .markdown import TOKEN_RE
 
-# The form a token may ask for after the identifier,
-# [[chiffre:identifiant:pour-cent]]: a percentage as prose writes it.
+# The forms a token may ask for after the identifier:
+# [[chiffre:identifiant:pour-cent]] writes a percentage as prose does;
+# [[chiffre:identifiant:article]] writes the story's own words for the figure
+# (« 1 700 kilomètres »), kept when they round the recorded value.
 PERCENT_WORDS = "pour-cent"
+STORY_WORDS = "article"
 
 
 class Country(models.Model):
@@ -116,6 +119,9 @@ class Unit(models.TextChoices):
     USD = "USD", "dollars"
     CNY = "CNY", "yuans"
     PERCENT = "PCT", "pour cent"
+    KM = "KM", "kilomètres"
+    # A rank among others (4 for « quatrième »), never added or averaged.
+    RANK = "RNG", "rang"
 
 
 class Scale(models.IntegerChoices):
@@ -214,8 +220,13 @@ class Nature(models.TextChoices):
 class Basis(models.TextChoices):
     GACS = "GACS", "douanes chinoises (GACS)"
     KZ_NATIONAL = "KZ_NATIONAL", "statistiques kazakhes"
-    STATEMENT = "STATEMENT", "déclaration officielle, base non précisée"
+    STATEMENT = "STATEMENT", "déclaration, base non précisée"
     OTHER = "OTHER", "autre source, base non précisée"
+
+
+# The bases a series is computed on. A statement without a stated basis is
+# not a series: two such numbers may come from two different statistics.
+SERIES_BASES = {Basis.GACS, Basis.KZ_NATIONAL}
 
 
 class FigureQuerySet(models.QuerySet):
@@ -396,6 +407,16 @@ class Figure(models.Model):
             errors["unit"] = (
                 f"« {indicator.name} » se mesure en {indicator.get_unit_display()}."
             )
+        if (
+            self.basis in SERIES_BASES
+            and not self.source_id
+            and self.nature == Nature.REPORTED
+        ):
+            errors["basis"] = (
+                f"Sans source, un chiffre est une « {Basis.STATEMENT.label} » : "
+                f"rien ne dit qu’il vient des {Basis(self.basis).label}. "
+                "Ajoutez la source ou changez la base."
+            )
         if indicator and self.scale is not None and self.scale != indicator.scale:
             errors["scale"] = (
                 f"« {indicator.name} » se compte en {indicator.get_scale_display()}."
@@ -426,14 +447,29 @@ class Figure(models.Model):
 
     def forms(self):
         """The forms a token may write this figure in ("" being the usual one)."""
-        return ["", PERCENT_WORDS] if self.unit == Unit.PERCENT else [""]
+        forms = ["", PERCENT_WORDS] if self.unit == Unit.PERCENT else [""]
+        if self.story_words.strip():
+            forms.append(STORY_WORDS)
+        return forms
 
     def display(self, form=""):
         """The value in French words: « 43,8 milliards de dollars », « +9,2 % »;
-        a percentage in the form ``pour-cent``: « 9,2 pour cent »."""
+        a percentage in the form ``pour-cent``: « 9,2 pour cent »; the story's
+        own words in the form ``article``."""
         if form == PERCENT_WORDS and self.unit == Unit.PERCENT:
             return formatting.format_percent_words(self.value)
+        if form == STORY_WORDS and self.story_words.strip():
+            return self.story_words.strip()
         return formatting.format_value(self.value, self.unit, self.scale)
+
+    def is_sourced_series(self):
+        """Whether computations may use it: a reported figure, with a source,
+        on a stated statistical basis (Chinese customs or Kazakh statistics)."""
+        return (
+            self.nature == Nature.REPORTED
+            and self.source_id is not None
+            and self.basis in SERIES_BASES
+        )
 
     def period_label(self):
         return formatting.format_period(self.period_start, self.period_end)
@@ -507,6 +543,14 @@ class Target(models.Model):
     unit = models.CharField("unité", max_length=3, choices=Unit.choices)
     scale = models.PositiveSmallIntegerField("échelle", choices=Scale.choices)
     target_year = models.PositiveSmallIntegerField("année visée")
+    stated_year = models.PositiveSmallIntegerField(
+        "année de la déclaration",
+        null=True,
+        blank=True,
+        help_text="Sans base de départ donnée par la source, le chemin vers "
+        "l’objectif part du dernier chiffre annuel de la série suivie antérieur "
+        "à cette année (« doubler » se dit du niveau connu quand on le dit).",
+    )
     note = models.TextField("note publique", blank=True)
 
     class Meta:
@@ -530,6 +574,13 @@ class Target(models.Model):
 
     def __str__(self):
         return f"{self.pair} : objectif {self.target_year}"
+
+    def token(self):
+        """The Markdown token that writes the target's year into a story."""
+        return f"[[objectif:{self.slug}]]"
+
+    def get_absolute_url(self):
+        return f"{self.pair.get_absolute_url()}#objectif-{self.slug}"
 
     def save(self, *args, **kwargs):
         clean_text_fields(self)

@@ -13,7 +13,16 @@ from django.db import transaction
 
 from articles.models import Article
 
-from .models import Country, Figure, Indicator, Pair, Source, Target
+from .models import (
+    STORY_WORDS,
+    Acknowledgement,
+    Country,
+    Figure,
+    Indicator,
+    Pair,
+    Source,
+    Target,
+)
 
 SEED_FILE = Path(__file__).resolve().parent / "seed" / "figures.json"
 
@@ -34,7 +43,13 @@ def trade_seed_load(*, path: Path = SEED_FILE) -> dict[str, int]:
     second load writes nothing.
     """
     data = json.loads(path.read_text(encoding="utf-8"))
-    created = {"countries": 0, "figures": 0, "sources": 0, "targets": 0}
+    created = {
+        "countries": 0,
+        "figures": 0,
+        "sources": 0,
+        "targets": 0,
+        "acknowledgements": 0,
+    }
 
     def get_or_create(model, counter=None, **kwargs):
         row, new = model.objects.get_or_create(**kwargs)
@@ -85,7 +100,7 @@ def trade_seed_load(*, path: Path = SEED_FILE) -> dict[str, int]:
         )[0]
         for s in data["sources"]
     }
-    figures, new_figures = {}, []
+    figures, new_figures, in_story_words = {}, [], set()
     for item in data["figures"]:
         figure = Figure.objects.filter(slug=item["slug"]).first()
         if figure is None:
@@ -110,15 +125,14 @@ def trade_seed_load(*, path: Path = SEED_FILE) -> dict[str, int]:
             figure.save()
             figure.stories.add(*_stories(item.get("stories", [])))
             new_figures.append(figure)
+            if item.get("link_form") == STORY_WORDS:
+                in_story_words.add(figure.slug)
             created["figures"] += 1
         figures[figure.slug] = figure
     cited = Article.objects.filter(figures__in=new_figures).distinct()
     dates = dict(cited.values_list("pk", "updated_at"))
-    figure_words_link(figures=new_figures)
-    # A figure's own words written as its token read the same: the stories
-    # keep their dates (a seed load moves none).
-    for pk, updated_at in dates.items():
-        Article.objects.filter(pk=pk).update(updated_at=updated_at)
+    figure_words_link(figures=new_figures, in_story_words=in_story_words)
+    new_targets = []
     for item in data["targets"]:
         if Target.objects.filter(slug=item["slug"]).exists():
             continue
@@ -136,11 +150,32 @@ def trade_seed_load(*, path: Path = SEED_FILE) -> dict[str, int]:
             unit=indicator.unit,
             scale=indicator.scale,
             target_year=item["target_year"],
+            stated_year=item.get("stated_year"),
             note=item["note"],
         )
         target.full_clean()
         target.save()
+        new_targets.append((target, _stories(item.get("stories", []))))
         created["targets"] += 1
+    for target, stories in new_targets:
+        dates.update(
+            (story.pk, story.updated_at) for story in stories if story.pk not in dates
+        )
+        target_words_link(target=target, stories=stories)
+    # A figure's own words written as its token read the same: the stories
+    # keep their dates (a seed load moves none).
+    for pk, updated_at in dates.items():
+        Article.objects.filter(pk=pk).update(updated_at=updated_at)
+    for item in data.get("acknowledgements", []):
+        figure = Figure.objects.filter(slug=item["figure"]).first()
+        if figure is None or Acknowledgement.objects.filter(
+            check_key=item["check_key"]
+        ).exists():
+            continue
+        Acknowledgement.objects.create(
+            figure=figure, check_key=item["check_key"], note=item["note"]
+        )
+        created["acknowledgements"] += 1
     return created
 
 
@@ -152,7 +187,9 @@ class WordsLinked:
 
 
 @transaction.atomic
-def figure_words_link(*, figures: Iterable[Figure]) -> WordsLinked:
+def figure_words_link(
+    *, figures: Iterable[Figure], in_story_words: Iterable[str] = ()
+) -> WordsLinked:
     """Make the stories citing these figures write them as tokens.
 
     Where a story attached to a figure prints the figure's recorded words
@@ -161,8 +198,12 @@ def figure_words_link(*, figures: Iterable[Figure]) -> WordsLinked:
     sentence, now linked to the source and following the record. Tokens are
     never matched again, so a second run changes nothing. Words the record
     does not render, or that two figures of one story share, stay as they are
-    and are reported.
+    and are reported, unless the figure's slug is in ``in_story_words``: an
+    editor chose to keep the story's words (« 1 700 kilomètres » for
+    1 782,75), written with the ``article`` form; the checks then compare
+    those words with the value.
     """
+    in_story_words = set(in_story_words)
     result = WordsLinked()
     by_story = defaultdict(list)
     stories = {}
@@ -187,8 +228,11 @@ def figure_words_link(*, figures: Iterable[Figure]) -> WordsLinked:
                     "écrivez le jeton à la main."
                 )
                 continue
+            forms = [f for f in figure.forms() if f != STORY_WORDS]
+            if figure.slug in in_story_words:
+                forms.append(STORY_WORDS)
             form = next(
-                (f for f in figure.forms() if _words(figure.display(f)) == words),
+                (f for f in forms if _words(figure.display(f)) == words),
                 None,
             )
             if form is None:
@@ -209,6 +253,26 @@ def figure_words_link(*, figures: Iterable[Figure]) -> WordsLinked:
             story.save(update_fields=["body"])
             result.stories.add(story.slug)
     return result
+
+
+@transaction.atomic
+def target_words_link(*, target: Target, stories: Iterable[Article]) -> int:
+    """Write the target's year as its token (``[[objectif:slug]]``) in these
+    stories: « d’ici 2030 » then links to the target on its pair's page, and
+    reads the same. A year already inside a token is left alone."""
+    year = re.compile(rf"(?<![\w,.:\[]){target.target_year}(?![\w\]])")
+    count = 0
+    for story in stories:
+        parts = re.split(r"(\[\[[^\]]*\]\])", story.body)
+        replaced = 0
+        for index in range(0, len(parts), 2):
+            parts[index], n = year.subn(lambda m: target.token(), parts[index])
+            replaced += n
+        if replaced:
+            story.body = "".join(parts)
+            story.save(update_fields=["body"])
+            count += replaced
+    return count
 
 
 def _words(text: str) -> str:
