@@ -16,6 +16,8 @@ from . import formatting
 from .models import SERIES_BASES, Basis, Figure, Nature, Target, Unit
 
 HUNDRED = Decimal(100)
+# The unit of a computed ratio (« 1,83 fois »): never stored on a figure.
+RATIO = "FOIS"
 
 
 @dataclass(frozen=True)
@@ -37,18 +39,21 @@ class Derived:
     period: tuple = field(default=(), compare=False)
     # Inputs that are not figures, e.g. a target's amount: (key, value) pairs.
     other_inputs: tuple = field(default=(), compare=False)
-
-    # Derived values are shown to one decimal: « +6,8 % », « 43,6 milliards ».
-    PLACES = 1
+    # Derived values are shown to one decimal (« +6,8 % », « 43,6 milliards »),
+    # a ratio to two (« 1,83 fois »).
+    places: int = field(default=1, compare=False)
 
     def display(self):
+        if self.unit == RATIO:
+            number = formatting.format_number(self.value, places=self.places)
+            return f"{number}{formatting.NBSP}fois"
         return formatting.format_value(
-            self.value, self.unit, self.scale, places=self.PLACES
+            self.value, self.unit, self.scale, places=self.places
         )
 
     def shown_value(self):
         """The value as displayed, written for machines: « 6.8 »."""
-        return formatting.plain_number(self.value, places=self.PLACES)
+        return formatting.plain_number(self.value, places=self.places)
 
     def get_nature_display(self):
         return Nature(self.nature).label
@@ -210,34 +215,104 @@ def discrepancies(figures) -> list[Discrepancy]:
     return found
 
 
-def months_covered(figure: Figure) -> int:
-    start, end = figure.period_start, figure.period_end
-    return (end.year - start.year) * 12 + end.month - start.month + 1
+@dataclass(frozen=True)
+class PartYear:
+    """A part-year figure newer than the tracked series' latest full year:
+    ``used`` when the series' own seasonal history turns it into an estimate
+    of the year, otherwise shown with the ``reason`` it is not used."""
+
+    figure: Figure
+    used: bool
+    reason: str
+    estimate: Derived | None = None
+    path_value: Derived | None = None
+
+    @property
+    def on_path(self):
+        if self.estimate is None or self.path_value is None:
+            return None
+        return self.estimate.value >= self.path_value.value
 
 
 @dataclass
 class Tracker:
-    """Where a target stands: its amount, the yearly growth it needs, the pace."""
+    """Where a target stands against the latest figures of the series it follows.
+
+    The path starts from ``start`` (the baseline the source gives, else the
+    last full year known when the target was stated) and grows by
+    ``required_growth`` a year up to the amount; ``latest`` (the newest full
+    year) is compared with the path's level for its year. Paces are the
+    series' own yearly changes over one and three years.
+    """
 
     target: Target
     amount: Decimal | None = None
     amount_is_derived: bool = False
     start: Figure | None = None
+    latest: Figure | None = None
     required_growth: Derived | None = None
-    latest_pace: Derived | None = None
-    estimate: Derived | None = None
+    remaining_growth: Derived | None = None
+    pace_1y: Derived | None = None
+    pace_3y: Derived | None = None
     path_value: Derived | None = None
-
-    @property
-    def behind_path(self):
-        if self.estimate is None or self.path_value is None:
-            return None
-        return self.estimate.value < self.path_value.value
+    multiple: Derived | None = None
+    multiplied: Derived | None = None
+    multiplied_growth: Derived | None = None
+    part_years: list = field(default_factory=list)
 
     @property
     def key(self):
         """The target's name in the downloads: « objectif:<slug> »."""
         return f"objectif:{self.target.slug}"
+
+    @property
+    def on_path(self):
+        """Whether the latest full year reaches the path's level (None without)."""
+        if self.latest is None or self.path_value is None:
+            return None
+        return self.latest.value >= self.path_value.value
+
+    @property
+    def out_of_reach(self):
+        """An editorial warning: the growth still needed each year exceeds the
+        series' pace over one year and over three."""
+        need = self.remaining_growth or self.required_growth
+        paces = [p for p in (self.pace_1y, self.pace_3y) if p is not None]
+        return bool(need and paces and all(need.value > p.value for p in paces))
+
+    def growth_rate(self) -> float | None:
+        if self.required_growth is None:
+            return None
+        return (float(self.amount) / float(self.start.value)) ** (
+            1 / (self.target.target_year - self.start.period_start.year)
+        ) - 1
+
+    def path_points(self) -> list[tuple[int, Decimal]]:
+        """The path's level each year, from the start's year to the target's."""
+        growth = self.growth_rate()
+        if growth is None:
+            return []
+        first = self.start.period_start.year
+        return [
+            (year, _level(self.start.value, growth, year - first))
+            for year in range(first, self.target.target_year + 1)
+        ]
+
+    def derived_values(self) -> list[Derived]:
+        """Every value the tracker computes, in the page's order."""
+        values = [
+            self.required_growth,
+            self.multiple,
+            self.multiplied,
+            self.multiplied_growth,
+            self.path_value,
+            self.remaining_growth,
+            self.pace_1y,
+            self.pace_3y,
+        ]
+        for part in self.part_years:
+            values += [part.estimate, part.path_value]
+        return [v for v in values if v is not None]
 
     def amount_value(self):
         """The amount as downloads write it: « 80 »."""
@@ -251,58 +326,53 @@ class Tracker:
         return formatting.format_value(self.amount, self.target.unit, self.target.scale)
 
 
+def _level(start_value, growth, years) -> Decimal:
+    return Decimal(str(round(float(start_value) * (1 + growth) ** years, 4)))
+
+
+def _growth(amount, start_value, years) -> Decimal:
+    return Decimal(str(round(((float(amount) / float(start_value)) ** (1 / years) - 1) * 100, 4)))
+
+
 def track(target: Target, figures) -> Tracker:
     """The tracker of one target against the published figures of its series."""
+    figures = list(figures)
     tracker = Tracker(target=target)
     if target.target_value is not None:
         tracker.amount = target.target_value
-    elif target.baseline is not None:
+    elif target.baseline is not None and target.multiplier is not None:
         tracker.amount = target.baseline.value * target.multiplier
         tracker.amount_is_derived = True
     series = _tracked_series(target, figures)
+    key = _key(series)
     annual = sorted(
-        (
-            f
-            for f in next(iter(by_series(series).values()), {}).values()
-            if f.is_annual()
-        ),
+        (f for f in by_series(series).get(key, {}).values() if f.is_annual()),
         key=lambda f: f.period_start,
     )
     if not annual:
         return tracker
-    last = annual[-1]
-    tracker.start = target.baseline or last
-    previous = annual[-2] if len(annual) > 1 else None
-    if (
-        previous
-        and previous.period_start.year == last.period_start.year - 1
-        and previous.value > 0
-    ):
-        tracker.latest_pace = Derived(
-            label=f"Rythme {previous.period_label()}\u2013{last.period_label()}",
-            value=percent_change(last, previous),
-            unit=Unit.PERCENT,
-            scale=0,
-            formula=f"{formatting.format_number(last.value)} ÷ "
-            f"{formatting.format_number(previous.value)} − 1",
-            inputs=(previous, last),
-            expression=change_expression(last, previous),
-            key=f"{tracker.key}:rythme",
-            period=(previous.period_start, last.period_end),
-        )
-    start = tracker.start
+    latest = tracker.latest = annual[-1]
+    before = [
+        f
+        for f in annual
+        if target.stated_year is None or f.period_start.year < target.stated_year
+    ]
+    start = tracker.start = target.baseline or (before or annual)[-1]
+    by_year = {f.period_start.year: f for f in annual}
+    tracker.pace_1y = _pace(tracker, by_year, latest, 1, "rythme-1-an")
+    tracker.pace_3y = _pace(tracker, by_year, latest, 3, "rythme-3-ans")
     years = target.target_year - start.period_start.year
     if tracker.amount is None or years <= 0 or start.value <= 0:
         return tracker
-    growth = (float(tracker.amount) / float(start.value)) ** (1 / years) - 1
     amount, start_value = (
         formatting.plain_number(n) for n in (tracker.amount, start.value)
     )
     amount_input = ((tracker.key, amount),)
+    start_label = start.period_label()
     tracker.required_growth = Derived(
-        label=f"Croissance annuelle nécessaire de {start.period_label()} à "
+        label=f"Croissance annuelle nécessaire de {start_label} à "
         f"{target.target_year}",
-        value=Decimal(str(round(growth * 100, 4))),
+        value=_growth(tracker.amount, start.value, years),
         unit=Unit.PERCENT,
         scale=0,
         formula=f"({formatting.format_number(tracker.amount)} ÷ "
@@ -313,57 +383,246 @@ def track(target: Target, figures) -> Tracker:
         key=f"{tracker.key}:croissance-necessaire",
         period=(start.period_start, date(target.target_year, 12, 31)),
     )
-    partial = [
-        f
-        for f in series
-        if not f.is_annual()
-        and f.period_start.year == f.period_end.year > last.period_start.year
-        and f.period_start.month == 1
-    ]
-    if partial:
-        latest = max(partial, key=lambda f: (f.period_end, f.precision()))
-        months = months_covered(latest)
-        year = latest.period_start.year
-        tracker.estimate = Derived(
-            label=f"{latest.period_label().capitalize()} ramené à l’année",
-            value=latest.value * 12 / months,
-            unit=target.unit,
-            scale=target.scale,
-            formula=f"{formatting.format_number(latest.value)} × 12 ÷ {months}, "
-            "sans correction des saisons",
-            nature=Nature.ESTIMATE,
-            inputs=(latest,),
-            expression=f"{formatting.plain_number(latest.value)} * 12 / {months}",
-            key=f"{tracker.key}:estimation",
-            period=year_span(year, year),
-        )
-        on_path = float(start.value) * (1 + growth) ** (year - start.period_start.year)
-        tracker.path_value = Derived(
-            label=f"Niveau du chemin vers l’objectif en {year}",
-            value=Decimal(str(round(on_path, 4))),
-            unit=target.unit,
-            scale=target.scale,
-            formula=f"{formatting.format_number(start.value)} × (1 + croissance "
-            f"nécessaire)^{year - start.period_start.year}",
-            inputs=(start,),
-            other_inputs=amount_input,
-            # (1 + growth) is (amount / start)^(1 / years): the same number.
-            expression=f"{start_value} * ({amount} / {start_value}) ^ "
-            f"({year - start.period_start.year} / {years})",
-            key=f"{tracker.key}:chemin",
-            period=year_span(year, year),
-        )
+    if target.multiplier is not None and target.target_value is not None:
+        _multiplier_arithmetic(tracker, start, years)
+    growth = tracker.growth_rate()
+    if latest.period_start.year > start.period_start.year:
+        tracker.path_value = _path_value(tracker, latest.period_start.year, growth)
+        left = target.target_year - latest.period_start.year
+        if left > 0 and latest.value > 0:
+            latest_value = formatting.plain_number(latest.value)
+            tracker.remaining_growth = Derived(
+                label=f"Croissance annuelle nécessaire de {latest.period_label()} "
+                f"à {target.target_year}",
+                value=_growth(tracker.amount, latest.value, left),
+                unit=Unit.PERCENT,
+                scale=0,
+                formula=f"({formatting.format_number(tracker.amount)} ÷ "
+                f"{formatting.format_number(latest.value)})^(1/{left}) − 1",
+                inputs=(latest,),
+                other_inputs=amount_input,
+                expression=f"(({amount} / {latest_value}) ^ (1 / {left}) - 1) * 100",
+                key=f"{tracker.key}:croissance-restante",
+                period=(latest.period_start, date(target.target_year, 12, 31)),
+            )
+    tracker.part_years = _part_years(tracker, figures, key, annual, growth)
     return tracker
+
+
+def _pace(tracker, by_year, latest, span, name) -> Derived | None:
+    """The series' yearly change over the last ``span`` years (annualised)."""
+    first = by_year.get(latest.period_start.year - span)
+    if first is None or first.value <= 0:
+        return None
+    now, before = (formatting.plain_number(f.value) for f in (latest, first))
+    if span == 1:
+        value = percent_change(latest, first)
+        formula = (
+            f"{formatting.format_number(latest.value)} ÷ "
+            f"{formatting.format_number(first.value)} − 1"
+        )
+        expression = change_expression(latest, first)
+    else:
+        value = _growth(latest.value, first.value, span)
+        formula = (
+            f"({formatting.format_number(latest.value)} ÷ "
+            f"{formatting.format_number(first.value)})^(1/{span}) − 1"
+        )
+        expression = f"(({now} / {before}) ^ (1 / {span}) - 1) * 100"
+    return Derived(
+        label=f"Rythme annuel {first.period_label()}\u2013{latest.period_label()}",
+        value=value,
+        unit=Unit.PERCENT,
+        scale=0,
+        formula=formula,
+        inputs=(first, latest),
+        expression=expression,
+        key=f"{tracker.key}:{name}",
+        period=(first.period_start, latest.period_end),
+    )
+
+
+def _path_value(tracker, year, growth, suffix="") -> Derived:
+    start, target = tracker.start, tracker.target
+    years = target.target_year - start.period_start.year
+    elapsed = year - start.period_start.year
+    amount, start_value = (
+        formatting.plain_number(n) for n in (tracker.amount, start.value)
+    )
+    return Derived(
+        label=f"Niveau du chemin vers l’objectif en {year}",
+        value=_level(start.value, growth, elapsed),
+        unit=target.unit,
+        scale=target.scale,
+        formula=f"{formatting.format_number(start.value)} × (1 + croissance "
+        f"nécessaire)^{elapsed}",
+        inputs=(start,),
+        other_inputs=((tracker.key, amount),),
+        # (1 + growth) is (amount / start)^(1 / years): the same number.
+        expression=f"{start_value} * ({amount} / {start_value}) ^ "
+        f"({elapsed} / {years})",
+        key=f"{tracker.key}:chemin{suffix}",
+        period=year_span(year, year),
+    )
+
+
+def _multiplier_arithmetic(tracker, start, years):
+    """« 80 », said to be « doubler »: how many times the start 80 is, what
+    the multiple of the start would be and the yearly growth it needs."""
+    target = tracker.target
+    amount, start_value, multiplier = (
+        formatting.plain_number(n)
+        for n in (tracker.amount, start.value, target.multiplier)
+    )
+    amount_input = ((tracker.key, amount),)
+    multiplier_input = ((f"{tracker.key}:multiplicateur", multiplier),)
+    tracker.multiple = Derived(
+        label=f"L’objectif rapporté au niveau de {start.period_label()}",
+        value=tracker.amount / start.value,
+        unit=RATIO,
+        scale=0,
+        formula=f"{formatting.format_number(tracker.amount)} ÷ "
+        f"{formatting.format_number(start.value)}",
+        inputs=(start,),
+        other_inputs=amount_input,
+        expression=f"{amount} / {start_value}",
+        key=f"{tracker.key}:multiple",
+        period=(start.period_start, start.period_end),
+        places=2,
+    )
+    tracker.multiplied = Derived(
+        label=f"Le niveau de {start.period_label()} multiplié par "
+        f"{formatting.format_number(target.multiplier)}",
+        value=start.value * target.multiplier,
+        unit=target.unit,
+        scale=target.scale,
+        formula=f"{formatting.format_number(start.value)} × "
+        f"{formatting.format_number(target.multiplier)}",
+        inputs=(start,),
+        other_inputs=multiplier_input,
+        expression=f"{start_value} * {multiplier}",
+        key=f"{tracker.key}:multiplie",
+        period=year_span(target.target_year, target.target_year),
+    )
+    tracker.multiplied_growth = Derived(
+        label=f"Croissance annuelle pour multiplier par "
+        f"{formatting.format_number(target.multiplier)} de {start.period_label()} "
+        f"à {target.target_year}",
+        value=Decimal(
+            str(round((float(target.multiplier) ** (1 / years) - 1) * 100, 4))
+        ),
+        unit=Unit.PERCENT,
+        scale=0,
+        formula=f"{formatting.format_number(target.multiplier)}^(1/{years}) − 1",
+        inputs=(start,),
+        other_inputs=multiplier_input,
+        expression=f"({multiplier} ^ (1 / {years}) - 1) * 100",
+        key=f"{tracker.key}:croissance-multiplie",
+        period=(start.period_start, date(target.target_year, 12, 31)),
+    )
+
+
+def _same_months(figure, year) -> tuple[date, date]:
+    start, end = figure.period_start, figure.period_end
+    last_day = calendar.monthrange(year, end.month)[1]
+    return start.replace(year=year), end.replace(year=year, day=min(end.day, last_day))
+
+
+def _part_years(tracker, figures, key, annual, growth) -> list[PartYear]:
+    """Part-year figures of the target's indicator and countries newer than the
+    latest full year: an estimate of the year when the tracked series has the
+    same months, and that year in full, in an earlier year; otherwise shown,
+    with why they are not used."""
+    target, latest = tracker.target, tracker.latest
+    countries = {target.pair.first_id, target.pair.second_id}
+    candidates = sorted(
+        (
+            f
+            for f in figures
+            if f.indicator_id == target.indicator_id
+            and f.nature == Nature.REPORTED
+            and {f.reporter_id, f.partner_id} == countries
+            and not f.is_annual()
+            and f.period_start.year == f.period_end.year
+            and f.period_start.month == 1
+            and f.period_end > latest.period_end
+        ),
+        key=lambda f: (f.period_end, f.slug),
+    )
+    periods = by_series(figures).get(key, {})
+    full = {f.period_start.year: f for f in annual}
+    parts = []
+    for figure in candidates:
+        if figure.source_id is None:
+            parts.append(PartYear(figure, False, "sans source, il n’entre dans aucun calcul"))
+            continue
+        if not figure.is_sourced_series() or series_key(figure) != key:
+            parts.append(
+                PartYear(
+                    figure,
+                    False,
+                    f"{figure.get_basis_display()}, pas la série suivie "
+                    f"({Basis(target.basis).label}) : il n’entre pas dans le calcul",
+                )
+            )
+            continue
+        history = [
+            (periods[_same_months(figure, year)], whole)
+            for year, whole in sorted(full.items())
+            if year < figure.period_start.year
+            and _same_months(figure, year) in periods
+            and whole.value > 0
+        ]
+        if not history:
+            parts.append(
+                PartYear(
+                    figure,
+                    False,
+                    "la série n’a pas ces mêmes mois d’une année antérieure avec "
+                    "l’année complète : sans correction des saisons, il n’entre "
+                    "pas dans le calcul",
+                )
+            )
+            continue
+        share = sum(part.value / whole.value for part, whole in history) / len(history)
+        shares = " + ".join(
+            f"{formatting.plain_number(p.value)} / {formatting.plain_number(w.value)}"
+            for p, w in history
+        )
+        years_text = ", ".join(str(w.period_start.year) for _, w in history)
+        year = figure.period_start.year
+        estimate = Derived(
+            label=f"{figure.period_label().capitalize()} ramené à l’année",
+            value=figure.value / share,
+            unit=target.unit,
+            scale=target.scale,
+            formula=f"{formatting.format_number(figure.value)} ÷ "
+            f"{formatting.format_number(share, places=3)}, la part de ces mois "
+            f"dans l’année selon la même série ({years_text})",
+            nature=Nature.ESTIMATE,
+            inputs=(figure, *(f for pair in history for f in pair)),
+            expression=f"{formatting.plain_number(figure.value)} / "
+            f"(({shares}) / {len(history)})",
+            key=f"{tracker.key}:estimation:{figure.slug}",
+            period=year_span(year, year),
+        )
+        path = None
+        if growth is not None and year > tracker.start.period_start.year:
+            path = _path_value(tracker, year, growth, suffix=f":{year}")
+        parts.append(PartYear(figure, True, "corrigé des saisons", estimate, path))
+    return parts
 
 
 def _tracked_series(target, figures) -> list[Figure]:
     """The reported figures of the target's indicator on the basis it follows."""
+    countries = {target.pair.first_id, target.pair.second_id}
     candidates = [
         f
         for f in figures
         if f.indicator_id == target.indicator_id
         and f.basis == target.basis
-        and f.nature == Nature.REPORTED
+        and f.is_sourced_series()
+        and {f.reporter_id, f.partner_id} == countries
     ]
     key = _key(candidates)
     return [f for f in candidates if series_key(f) == key]
