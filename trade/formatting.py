@@ -6,6 +6,7 @@ the downloads' labels all call these functions.
 """
 
 import calendar
+import re
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -43,6 +44,15 @@ def format_number(value, places=None) -> str:
     groups.insert(0, integer)
     text = NNBSP.join(groups)
     return f"{sign}{text},{decimals}" if decimals else f"{sign}{text}"
+
+
+def typeset(words: str) -> str:
+    """Words quoting a number as French sets it: narrow no-break spaces in its
+    thousands (« 1 700 ») and a no-break space before its unit (« 1 700
+    kilomètres » never breaks across lines)."""
+    words = " ".join(words.split())
+    words = re.sub(r"(?<=\d) (?=\d{3}(?!\d))", NNBSP, words)
+    return re.sub(r"(?<=\d) (?=[^\W\d])", NBSP, words)
 
 
 def plain_number(value, places=None) -> str:

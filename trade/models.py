@@ -459,7 +459,7 @@ class Figure(models.Model):
         if form == PERCENT_WORDS and self.unit == Unit.PERCENT:
             return formatting.format_percent_words(self.value)
         if form == STORY_WORDS and self.story_words.strip():
-            return self.story_words.strip()
+            return formatting.typeset(self.story_words)
         return formatting.format_value(self.value, self.unit, self.scale)
 
     def is_sourced_series(self):
