@@ -99,3 +99,21 @@ def test_a_figure_on_a_stated_basis_needs_a_source():
     figure.basis = Basis.STATEMENT
     figure.full_clean()
     assert not figure.is_sourced_series()
+
+
+def test_the_story_follows_the_targets_year():
+    target = make_target()
+    story = make_article(body="D’ici [[objectif:doubler]].")
+    target.target_year = 2035
+    target.save()
+    story.refresh_from_db()
+    assert soup(story).get_text() == "D’ici 2035."
+
+
+def test_a_target_written_in_a_story_cannot_be_renamed():
+    target = make_target()
+    make_article(body="D’ici [[objectif:doubler]].")
+    target.slug = "doubler-vite"
+    with pytest.raises(ValidationError) as error:
+        target.full_clean()
+    assert "[[objectif:doubler]]" in error.value.message_dict["slug"][0]

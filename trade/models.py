@@ -575,16 +575,35 @@ class Target(models.Model):
     def __str__(self):
         return f"{self.pair} : objectif {self.target_year}"
 
+    def save(self, *args, **kwargs):
+        clean_text_fields(self)
+        super().save(*args, **kwargs)
+        # Stories write the target's year and link: keep them in step.
+        for story in Article.objects.filter(body__contains=self.token()):
+            if render_markdown(story.body) != story.body_html:
+                story.save(update_fields=["body"])
+
+    def clean(self):
+        if self.pk:
+            old = Target.objects.filter(pk=self.pk).values_list("slug", flat=True)
+            old = old.first()
+            token = f"[[objectif:{old}]]"
+            if old and old != self.slug and Article.objects.filter(
+                body__contains=token
+            ).exists():
+                raise ValidationError(
+                    {
+                        "slug": f"Des articles écrivent {token} : changez d’abord "
+                        "leur texte, sinon l’année disparaîtrait de leurs phrases."
+                    }
+                )
+
     def token(self):
         """The Markdown token that writes the target's year into a story."""
         return f"[[objectif:{self.slug}]]"
 
     def get_absolute_url(self):
         return f"{self.pair.get_absolute_url()}#objectif-{self.slug}"
-
-    def save(self, *args, **kwargs):
-        clean_text_fields(self)
-        super().save(*args, **kwargs)
 
 
 class Acknowledgement(models.Model):
