@@ -338,10 +338,17 @@ def track(target: Target, figures) -> Tracker:
     """The tracker of one target against the published figures of its series."""
     figures = list(figures)
     tracker = Tracker(target=target)
+    # A stated baseline enters the computation only as any figure does: sourced,
+    # on the basis the target follows.
+    baseline = target.baseline
+    if baseline is not None and not (
+        baseline.is_sourced_series() and baseline.basis == target.basis
+    ):
+        baseline = None
     if target.target_value is not None:
         tracker.amount = target.target_value
-    elif target.baseline is not None and target.multiplier is not None:
-        tracker.amount = target.baseline.value * target.multiplier
+    elif baseline is not None and target.multiplier is not None:
+        tracker.amount = baseline.value * target.multiplier
         tracker.amount_is_derived = True
     series = _tracked_series(target, figures)
     key = _key(series)
@@ -357,12 +364,13 @@ def track(target: Target, figures) -> Tracker:
         for f in annual
         if target.stated_year is None or f.period_start.year < target.stated_year
     ]
-    start = tracker.start = target.baseline or (before or annual)[-1]
+    start = tracker.start = baseline or (before or annual)[-1]
     by_year = {f.period_start.year: f for f in annual}
     tracker.pace_1y = _pace(tracker, by_year, latest, 1, "rythme-1-an")
     tracker.pace_3y = _pace(tracker, by_year, latest, 3, "rythme-3-ans")
     years = target.target_year - start.period_start.year
     if tracker.amount is None or years <= 0 or start.value <= 0:
+        tracker.part_years = _part_years(tracker, figures, key, annual, None)
         return tracker
     amount, start_value = (
         formatting.plain_number(n) for n in (tracker.amount, start.value)
@@ -562,7 +570,8 @@ def _part_years(tracker, figures, key, annual, growth) -> list[PartYear]:
                     figure,
                     False,
                     f"{figure.get_basis_display()}, pas la série suivie "
-                    f"({Basis(target.basis).label}) : il n’entre pas dans le calcul",
+                    f"({Basis(target.basis).label})\u202f: il n’entre pas dans le "
+                    "calcul",
                 )
             )
             continue
@@ -578,9 +587,9 @@ def _part_years(tracker, figures, key, annual, growth) -> list[PartYear]:
                 PartYear(
                     figure,
                     False,
-                    "la série n’a pas ces mêmes mois d’une année antérieure avec "
-                    "l’année complète : sans correction des saisons, il n’entre "
-                    "pas dans le calcul",
+                    "la série n’a pas ces mêmes mois d’une année antérieure "
+                    "avec l’année complète\u202f: sans correction des saisons, "
+                    "il n’entre pas dans le calcul",
                 )
             )
             continue
