@@ -88,6 +88,8 @@ def pair_detail(request, slug):
             and (chart := charts.build(figures, indicator)) is not None
         ],
         "changes": derived.yearly_changes(figures),
+        # Beside each stated change its series contradict, the computation.
+        "discrepancies": {d.figure.pk: d for d in derived.discrepancies(figures)},
         "trackers": trackers,
         "sources": sorted(sources.values(), key=lambda s: (s.publisher, s.title)),
         "stories": stories,

@@ -1,9 +1,14 @@
 """Template tags that bring figures into story pages without articles knowing."""
 
+import re
+
 from django import template
+from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
 
+from articles.markdown_fr import french_spacing
 from gazette.pagecache import versioned
+from trade import derived, formatting
 from trade.models import Figure
 
 register = template.Library()
@@ -13,12 +18,35 @@ KEY_FIGURES = "key_figures:{pk}"
 
 
 def key_figures_html(story):
-    """The « Chiffres clés » box: the figures attached to a story and the pages of
-    their pairs of countries (two queries)."""
-    figures = list(Figure.objects.filter(stories=story).for_display().with_pair())
+    """The « Chiffres clés » box: the figures attached to a story, the pages of
+    their pairs of countries, and beside each stated change that the published
+    series of the same two countries contradict, the computation
+    (``derived.discrepancies``). Two queries, however many figures and stories:
+    the story's figures and those series are read together."""
+    cited = Figure.stories.through.objects.filter(
+        figure_id=OuterRef("pk"), article_id=story.pk
+    )
+    same_countries = Figure.objects.filter(stories=story).filter(
+        Q(reporter=OuterRef("reporter"), partner=OuterRef("partner"))
+        | Q(reporter=OuterRef("partner"), partner=OuterRef("reporter"))
+    )
+    # A figure only drafts cite is not published: it never enters the series.
+    series = Figure.objects.published().filter(Exists(same_countries))
+    read = (
+        (Figure.objects.filter(Exists(cited)) | series)
+        .annotate(in_story=Exists(cited))
+        .for_display()
+        .with_pair()
+    )
+    read = list(read)
+    figures = [f for f in read if f.in_story]
     pairs = dict.fromkeys((f.pair_slug, f.pair_name) for f in figures if f.pair_slug)
+    discrepancies = {
+        d.figure.pk: d for d in derived.discrepancies(read) if d.figure.in_story
+    }
     return render_to_string(
-        "trade/includes/key_figures.html", {"figures": figures, "pairs": list(pairs)}
+        "trade/includes/key_figures.html",
+        {"figures": figures, "pairs": list(pairs), "discrepancies": discrepancies},
     )
 
 
@@ -28,3 +56,35 @@ def key_figures(story):
     (``versioned``): its figures, derived values and sources cost as much to
     build as the rest of the page."""
     return versioned(KEY_FIGURES.format(pk=story.pk), lambda: key_figures_html(story))
+
+
+@register.filter
+def discrepancy_of(discrepancies, figure):
+    """The ``derived.Discrepancy`` the page computed for ``figure``, if any:
+    ``discrepancies`` maps a figure's pk to it (empty or absent: none)."""
+    return (discrepancies or {}).get(figure.pk)
+
+
+@register.filter
+def number(value):
+    """« 41,02 »: a value without its unit, written as French writes numbers."""
+    return formatting.format_number(value)
+
+
+_UNIT_WORDS = r"(?:milliards?|millions?|dollars|yuans|kilomètres?|pour cent)"
+_TEXT_RULES = [
+    # « 6,8 % »: the sign stays with its number, a narrow space apart.
+    (re.compile(r"(?<=\d)[ \u00a0]?%"), formatting.NNBSP + "%"),
+    # « 1 700 kilomètres », « 41,02 milliards »: never broken at the line's end.
+    (re.compile(rf"(?<=\d) (?={_UNIT_WORDS}(?!\w))"), formatting.NBSP),
+]
+
+
+@register.filter(is_safe=True)
+def french_text(text):
+    """What an editor typed (a note), spaced as French prints it: the story
+    body's rules (« », ; : ! ?, thousands) plus a number's unit and « % »."""
+    text = french_spacing(str(text))
+    for pattern, replacement in _TEXT_RULES:
+        text = pattern.sub(replacement, text)
+    return text
