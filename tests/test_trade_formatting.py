@@ -6,31 +6,41 @@ import pytest
 from trade.formatting import (
     format_number,
     format_percent,
+    format_percent_words,
     format_period,
     format_value,
     plain_number,
 )
 
 NNBSP = "\u202f"
+# Between a number and its unit: no line break there.
+NBSP = "\u00a0"
 
 
 @pytest.mark.parametrize(
     "value, unit, scale, expected",
     [
-        (Decimal("43.8"), "USD", 9, "43,8 milliards de dollars"),
-        (Decimal("43.8000"), "USD", 9, "43,8 milliards de dollars"),
-        (Decimal("43.82"), "USD", 9, "43,82 milliards de dollars"),
-        (Decimal("25"), "USD", 9, "25 milliards de dollars"),
-        (Decimal("1.5"), "USD", 9, "1,5 milliard de dollars"),
-        (Decimal("286.4"), "CNY", 9, "286,4 milliards de yuans"),
-        (Decimal("750"), "USD", 6, "750 millions de dollars"),
-        (Decimal("1700"), "USD", 0, f"1{NNBSP}700{NNBSP}dollars"),
+        (Decimal("43.8"), "USD", 9, f"43,8{NBSP}milliards de dollars"),
+        (Decimal("43.8000"), "USD", 9, f"43,8{NBSP}milliards de dollars"),
+        (Decimal("43.82"), "USD", 9, f"43,82{NBSP}milliards de dollars"),
+        (Decimal("25"), "USD", 9, f"25{NBSP}milliards de dollars"),
+        (Decimal("1.5"), "USD", 9, f"1,5{NBSP}milliard de dollars"),
+        (Decimal("286.4"), "CNY", 9, f"286,4{NBSP}milliards de yuans"),
+        (Decimal("750"), "USD", 6, f"750{NBSP}millions de dollars"),
+        (Decimal("1700"), "USD", 0, f"1{NNBSP}700{NBSP}dollars"),
         (Decimal("9.2"), "PCT", 0, f"+9,2{NNBSP}%"),
         (Decimal("-8.4"), "PCT", 0, f"\u22128,4{NNBSP}%"),
+        (Decimal("1782.75"), "KM", 0, f"1{NNBSP}782,75{NBSP}kilomètres"),
+        (Decimal("4"), "RNG", 0, "4e"),
+        (Decimal("1"), "RNG", 0, "1er"),
     ],
 )
 def test_values_read_in_french(value, unit, scale, expected):
     assert format_value(value, unit, scale) == expected
+
+
+def test_a_change_in_words_keeps_its_number_and_unit_together():
+    assert format_percent_words(Decimal("9.2")) == f"9,2{NBSP}pour cent"
 
 
 def test_numbers_group_thousands_and_round_when_asked():

@@ -8,6 +8,9 @@ from tests.factories import make_article, make_figure
 
 pytestmark = pytest.mark.django_db
 
+# Between a number and its unit: no line break there.
+NBSP = "\u00a0"
+
 
 def test_token_renders_the_record_in_french_with_its_source():
     figure = make_figure(slug="kz-cn-2024", value="43.8")
@@ -15,7 +18,7 @@ def test_token_renders_the_record_in_french_with_its_source():
         body="Les échanges ont atteint [[chiffre:kz-cn-2024]] en 2024."
     )
     link = BeautifulSoup(story.body_html, "html.parser").select_one("a.chiffre")
-    assert link.get_text() == "43,8 milliards de dollars"
+    assert link.get_text() == f"43,8{NBSP}milliards de dollars"
     assert link["href"] == figure.source.url
 
 
@@ -25,7 +28,7 @@ def test_unsourced_figure_renders_marked_unverified():
     span = BeautifulSoup(story.body_html, "html.parser").select_one(
         ".chiffre--non-verifie"
     )
-    assert span.get_text() == "21,8 milliards de dollars"
+    assert span.get_text() == f"21,8{NBSP}milliards de dollars"
 
 
 def test_changing_the_record_changes_the_story():
@@ -34,8 +37,8 @@ def test_changing_the_record_changes_the_story():
     figure.value = "43.82"
     figure.save()
     story.refresh_from_db()
-    assert "43,82 milliards de dollars" in story.body_html
-    assert "43,8 milliards" not in story.body_html
+    assert "43,82&nbsp;milliards de dollars" in story.body_html
+    assert "43,8&nbsp;milliards" not in story.body_html
 
 
 def test_deleting_the_record_takes_its_number_out_of_the_story():

@@ -25,6 +25,15 @@ pytestmark = pytest.mark.django_db
 
 BRIEF = "commerce-sino-kazakh-438-milliards-de-dollars-en-2024"
 WORDS = "43,8 milliards de dollars"
+NNBSP, NBSP = "\u202f", "\u00a0"
+# The wire's words for the figures, as their records print them: the same
+# words, never broken between a number and its unit.
+PRINTED = {
+    "43,8 milliards de dollars": f"43,8{NBSP}milliards de dollars",
+    "9,2 pour cent": f"9,2{NBSP}pour cent",
+    "21,8 milliards de dollars": f"21,8{NBSP}milliards de dollars",
+    f"1{NNBSP}700 kilomètres": f"1{NNBSP}700{NBSP}kilomètres",
+}
 
 
 def text(html):
@@ -46,26 +55,29 @@ def test_the_seed_article_writes_its_figures_as_tokens(trade_seeded):
 
 
 def test_readers_read_the_same_sentences_with_the_source_linked(trade_seeded):
-    wire = render_markdown(read_wire_file(SEED_WIRE).body_markdown)
-    assert text(trade_seeded.body_html) == text(wire)
+    wire = text(render_markdown(read_wire_file(SEED_WIRE).body_markdown))
+    for words, printed in PRINTED.items():
+        assert wire.count(words) == 1
+        wire = wire.replace(words, printed)
+    assert text(trade_seeded.body_html) == wire
     found = chiffres(trade_seeded)
-    assert set(found) == {
-        "43,8 milliards de dollars",
-        "9,2 pour cent",
-        "21,8 milliards de dollars",
-    }
+    assert set(found) == {*PRINTED.values(), "2030", "quatrième"}
     source = Figure.objects.get(slug="kz-cn-2024").source
-    assert found["43,8 milliards de dollars"]["href"] == source.url
+    assert found[PRINTED["43,8 milliards de dollars"]]["href"] == source.url
     # No source yet: marked unverified rather than linked.
-    assert found["9,2 pour cent"].name == "span"
-    assert "chiffre--non-verifie" in found["21,8 milliards de dollars"]["class"]
+    assert found[PRINTED["9,2 pour cent"]].name == "span"
+    unsourced = found[PRINTED["21,8 milliards de dollars"]]
+    assert "chiffre--non-verifie" in unsourced["class"]
 
 
 def test_the_brief_restating_the_figures_writes_them_too(trade_seeded):
     brief = Article.objects.get(slug=BRIEF)
     assert "[[chiffre:kz-cn-2024]]" in brief.body
     assert "[[chiffre:kz-cn-2024-variation:pour-cent]]" in brief.body
-    assert set(chiffres(brief)) == {"43,8 milliards de dollars", "9,2 pour cent"}
+    assert set(chiffres(brief)) == {
+        PRINTED["43,8 milliards de dollars"],
+        PRINTED["9,2 pour cent"],
+    }
 
 
 def test_loading_again_never_wraps_a_token_twice(trade_seeded):
@@ -78,7 +90,9 @@ def test_loading_again_never_wraps_a_token_twice(trade_seeded):
     assert {s.pk: s.body for s in Article.objects.all()} == {
         pk: body for pk, (body, _) in before.items()
     }
-    assert trade_seeded.body.count("[[chiffre:") == 3
+    # 2024, its change, the first half of 2025, the border and the rank.
+    assert trade_seeded.body.count("[[chiffre:") == 5
+    assert trade_seeded.body.count("[[objectif:") == 1
 
 
 def test_the_sentence_follows_the_record(trade_seeded):
@@ -87,7 +101,7 @@ def test_the_sentence_follows_the_record(trade_seeded):
     change.save()
     for slug in (trade_seeded.slug, BRIEF):
         story = Article.objects.get(slug=slug)
-        assert "augmentation de 6,8 pour cent" in text(story.body_html)
+        assert f"augmentation de 6,8{NBSP}pour cent" in text(story.body_html)
         assert "9,2" not in text(story.body_html)
 
 
@@ -117,7 +131,7 @@ def test_words_the_record_does_not_print_are_kept_and_reported():
     story.refresh_from_db()
     assert story.body == "Soit 43,8 milliards de dollars."
     assert result.tokens == 0
-    assert "« 43,82 milliards de dollars »" in result.problems[0]
+    assert f"« 43,82{NBSP}milliards de dollars »" in result.problems[0]
 
 
 def test_words_two_figures_of_a_story_share_are_kept_and_reported():
@@ -140,7 +154,7 @@ def test_percent_form_is_refused_on_an_amount_and_unknown_forms_too():
     make_figure(slug="hausse", indicator=percent, value="-8.4")
     ok = make_article(body="Une baisse de [[chiffre:hausse:pour-cent]].")
     ok.full_clean()
-    assert "Une baisse de \u22128,4 pour cent." in text(ok.body_html)
+    assert f"Une baisse de \u22128,4{NBSP}pour cent." in text(ok.body_html)
     for body in ("[[chiffre:montant:pour-cent]]", "[[chiffre:hausse:mots]]"):
         with pytest.raises(ValidationError) as error:
             make_article(body=body).full_clean()
