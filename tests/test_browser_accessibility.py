@@ -161,4 +161,4 @@ def test_chart_has_a_text_alternative_and_its_table(browsing, page_types):
     assert page.get_by_role("img", name=name[0]).count() >= 1
     table = page.get_by_role("table").first
     assert table.is_visible()
-    assert "13,1 milliards de dollars" in table.inner_text()
+    assert "13,1\u00a0milliards de dollars" in table.inner_text()

@@ -190,7 +190,7 @@ def test_editor_journey(browsing, trade_seeded, settings, width):
     preview = opened.value
     preview.wait_for_load_state()
     assert preview.locator("h1").inner_text() == title
-    assert "13,1 milliards de dollars" in preview.locator(".story__body").inner_text()
+    assert "13,1\u00a0milliards de dollars" in preview.locator(".story__body").inner_text()
     assert preview.locator(".preview-banner").is_visible()
     browsing.shoot(preview, "3-previsualisation")
     preview.close()
