@@ -23,6 +23,9 @@ pytestmark = pytest.mark.django_db
 PAIR = "kazakhstan-chine"
 # A number as downloads write it: dot decimal, no exponent, no « -0 ».
 PLAIN = re.compile(r"-?(0|[1-9]\d*)(\.\d*[1-9])?")
+# A computed value as the page shows it, to one decimal (two for a ratio):
+# « 16.0 » keeps the zero the page writes (« +16,0 % »).
+SHOWN = re.compile(r"-?(0|[1-9]\d*)\.\d{1,2}")
 EXPRESSION = re.compile(r"[0-9.()+\-*/^ ]+")
 
 
@@ -67,9 +70,24 @@ def redo(expression):
     return eval(expression.replace("^", "**"))  # digits and operators only
 
 
-def test_downloads_hold_every_value_the_pair_page_shows(client, trade_seeded):
-    page = page_of(client)
-    csv_rows, json_rows = downloads(client)
+def formula_beside(value):
+    """The formula the page writes after a computed value, before the next
+    value: « (80 ÷ 43,82)^(1/6) − 1 »; None when it writes none."""
+    for sibling in value.next_siblings:
+        if getattr(sibling, "name", None) == "data":
+            return None
+        if getattr(sibling, "name", None) == "span" and "formula" in sibling.get(
+            "class", []
+        ):
+            return sibling.get_text()[1:-1]  # « (…) »
+    return None
+
+
+def check_round_trip(client, slug=PAIR):
+    """Both files hold exactly what the pair page shows, in its order, and
+    every computed value is redone from its formula and inputs."""
+    page = page_of(client, slug)
+    csv_rows, json_rows = downloads(client, slug)
     assert csv_rows.keys() == json_rows.keys()
 
     figures = page.select(".figures-table tr[id^=chiffre-]")
@@ -80,11 +98,23 @@ def test_downloads_hold_every_value_the_pair_page_shows(client, trade_seeded):
         records = {i for i, r in rows.items() if r["kind"] == "record"}
         assert records == set(shown_figures)
         assert set(rows) - records == set(computed)
+    # Each tracker's rows follow the order of its values on the page.
+    for item in page.select(".tracker__item"):
+        on_page = [d["data-id"] for d in item.select("data[data-id]")]
+        key = on_page[0]
+        assert key == f"objectif:{item['id'].removeprefix('objectif-')}"
+        in_csv = [i for i in csv_rows if i == key or i.startswith(key + ":")]
+        assert in_csv == on_page
+        data = json.loads(
+            client.get(reverse("trade:pair-download-json", args=[slug])).content
+        )
+        [in_json] = [t for t in data["trackers"] if t[0]["id"] == key]
+        assert [row["id"] for row in in_json] == on_page
 
-    for slug, tr in shown_figures.items():
-        figure = Figure.objects.get(slug=slug)
+    for figure_slug, tr in shown_figures.items():
+        figure = Figure.objects.get(slug=figure_slug)
         for rows in (csv_rows, json_rows):
-            row = rows[slug]
+            row = rows[figure_slug]
             assert row["value_text"] == tr.select_one("td.num").get_text()
             assert row["period"] == tr.th.get_text()
             assert Decimal(row["value"]) == figure.value
@@ -95,22 +125,26 @@ def test_downloads_hold_every_value_the_pair_page_shows(client, trade_seeded):
         if value := tr.select_one("data[data-id]"):
             formulas[value["data-id"]] = tr.select("td")[-1].get_text()
     for value in page.select(".tracker data[data-id]"):
-        if formula := value.find_next_sibling("span", class_="formula"):
-            formulas[value["data-id"]] = formula.get_text()[1:-1]  # « (…) »
-    assert len(formulas) >= 6  # the yearly changes and three tracker values
+        if (formula := formula_beside(value)) is not None:
+            formulas[value["data-id"]] = formula
 
     for key, element in computed.items():
         for rows in (csv_rows, json_rows):
             row = rows[key]
             assert row["value"] == element["value"]
             assert row["value_text"] == element.get_text()
-            if key in formulas:
+            if row["kind"] == "derived":
+                # Every computed value is shown with its formula.
                 assert row["formula_text"] == formulas[key]
-            if row["kind"] == "target":
-                assert row["nature_label"] == "objectif"
-                continue
-            assert row["kind"] == "derived"
-            assert row["nature_label"] in ("calculé", "estimation")
+                assert row["nature_label"] in ("calculé", "estimation")
+                assert SHOWN.fullmatch(row["value"]), row
+            else:
+                assert row["kind"] == "target"
+                assert row["nature_label"] in ("objectif", "calculé")
+                assert row["formula_text"] == formulas.get(key, row["formula_text"])
+                if not row["formula"]:
+                    assert row["nature_label"] == "objectif" and not row["inputs"]
+                    continue
             # Redone from the formula and inputs, the value is the one shown.
             for given in row["inputs"]:
                 assert rows[given["id"]]["value"] == given["value"]
@@ -118,6 +152,12 @@ def test_downloads_hold_every_value_the_pair_page_shows(client, trade_seeded):
             shown = Decimal(row["value"])
             redone = Decimal(str(redo(row["formula"]))).quantize(shown)
             assert redone == shown
+    return page, csv_rows, json_rows
+
+
+def test_downloads_hold_every_value_the_pair_page_shows(client, trade_seeded):
+    page, csv_rows, json_rows = check_round_trip(client)
+    assert len(page.select(".tracker data[data-id]")) == 10
 
     tracker = csv_rows["objectif:doubler-2030:croissance-necessaire"]
     assert tracker["value"] == "10.6" and tracker["value_text"] == "+10,6\u202f%"
@@ -127,6 +167,78 @@ def test_downloads_hold_every_value_the_pair_page_shows(client, trade_seeded):
         "cn-kz-2024-douanes",
         "objectif:doubler-2030",
     ]
+    expected = {
+        # id: (value, unit, inputs)
+        "multiplicateur": ("2", "FOIS", []),
+        "multiple": ("1.83", "FOIS", ["cn-kz-2024-douanes", "objectif:doubler-2030"]),
+        "multiplie": (
+            "87.6",
+            "USD",
+            ["cn-kz-2024-douanes", "objectif:doubler-2030:multiplicateur"],
+        ),
+        "croissance-multiplie": (
+            "12.2",
+            "PCT",
+            ["objectif:doubler-2030:multiplicateur"],
+        ),
+        "chemin": ("48.4", "USD", ["cn-kz-2024-douanes", "objectif:doubler-2030"]),
+        "croissance-restante": (
+            "10.4",
+            "PCT",
+            ["cn-kz-2025", "objectif:doubler-2030"],
+        ),
+        "rythme-1-an": ("11.1", "PCT", ["cn-kz-2024-douanes", "cn-kz-2025"]),
+        "rythme-3-ans": ("16.0", "PCT", ["cn-kz-2022", "cn-kz-2025"]),
+    }
+    for rows in (csv_rows, json_rows):
+        for name, (value, unit, inputs) in expected.items():
+            row = rows[f"objectif:doubler-2030:{name}"]
+            assert (row["value"], row["unit"]) == (value, unit)
+            assert [i["id"] for i in row["inputs"]] == inputs
+        ratio = rows["objectif:doubler-2030:multiple"]
+        assert ratio["value_text"] == "1,83\u00a0fois"
+        assert ratio["formula"] == "80 / 43.82"
+        assert ratio["nature_label"] == "calculé"
+        pace = rows["objectif:doubler-2030:rythme-3-ans"]
+        assert (pace["period_start"], pace["period_end"]) == (
+            "2022-01-01",
+            "2025-12-31",
+        )
+
+
+def test_part_years_round_trip_with_their_estimate(client, trade_seeded):
+    """A newer part-year of the tracked series, corrected by its seasonal
+    history (January–October 2023 against 2023), reaches the page and both
+    files with the estimate and the path's level for its year."""
+    from trade.models import Nature, Source
+
+    story = make_article()
+    make_figure(
+        slug="cn-kz-2026-10m",
+        indicator=Figure.objects.get(slug="cn-kz-2025").indicator,
+        reporter=Figure.objects.get(slug="cn-kz-2025").reporter,
+        partner=Figure.objects.get(slug="cn-kz-2025").partner,
+        period_start=date(2026, 1, 1),
+        period_end=date(2026, 10, 31),
+        value="42",
+        basis=Basis.GACS,
+        nature=Nature.REPORTED,
+        source=Source.objects.first(),
+        stories=[story],
+    )
+    page, csv_rows, json_rows = check_round_trip(client)
+    for rows in (csv_rows, json_rows):
+        estimate = rows["objectif:doubler-2030:estimation:cn-kz-2026-10m"]
+        # 42 / (32.7 / 41.02): ten months weigh what they weighed in 2023.
+        assert estimate["value"] == "52.7"
+        assert estimate["nature_label"] == "estimation"
+        assert estimate["formula"] == "42 / ((32.7 / 41.02) / 1)"
+        assert [i["id"] for i in estimate["inputs"]] == [
+            "cn-kz-2026-10m",
+            "cn-kz-2023-10m",
+            "cn-kz-2023",
+        ]
+        assert rows["objectif:doubler-2030:chemin:2026"]["value"] == "53.6"
 
 
 def test_downloads_write_values_as_published_never_with_an_exponent(
@@ -139,7 +251,8 @@ def test_downloads_write_values_as_published_never_with_an_exponent(
         assert rows["kz-cn-2024-variation"]["value"] == "9.2"
         assert rows["objectif:doubler-2030"]["value"] == "80"
         for row in rows.values():
-            assert PLAIN.fullmatch(row["value"]), row
+            shape = SHOWN if row["kind"] == "derived" else PLAIN
+            assert shape.fullmatch(row["value"]), row
             assert all(PLAIN.fullmatch(given["value"]) for given in row["inputs"])
             assert "E" not in row["formula"]
     raw = client.get(reverse("trade:download-json")).content.decode()
@@ -163,7 +276,7 @@ def test_negative_values_stay_numbers_in_the_csv(client, db):
 def test_a_computed_target_amount_gives_its_formula(client, db):
     pair = make_pair()
     common = {"reporter": pair.first, "partner": pair.second}
-    baseline = make_figure(year=2024, value="43.82", **common)
+    baseline = make_figure(year=2024, value="43.82", stories=[make_article()], **common)
     Target.objects.create(
         slug="doubler",
         pair=pair,
@@ -177,15 +290,63 @@ def test_a_computed_target_amount_gives_its_formula(client, db):
         scale=Scale.BILLIONS,
         target_year=2030,
     )
-    for rows in downloads(client, pair.slug):
+    page, *files = check_round_trip(client, pair.slug)
+    for rows in files:
         row = rows["objectif:doubler"]
         assert (row["value"], row["formula"]) == ("87.64", "43.82 * 2")
         assert row["nature_label"] == "calculé"
         assert row["inputs"] == [
             {"id": baseline.slug, "value": "43.82"},
-            {"id": "multiplicateur", "value": "2"},
+            {"id": "objectif:doubler:multiplicateur", "value": "2"},
         ]
         assert row["quote"] == "double trade by 2030"
+        multiplier = rows["objectif:doubler:multiplicateur"]
+        assert (multiplier["value"], multiplier["unit"]) == ("2", "FOIS")
+        assert multiplier["nature_label"] == "objectif"
+        # The path starts from the baseline the source gives: (87.64 / 43.82)^(1/6).
+        growth = rows["objectif:doubler:croissance-necessaire"]
+        assert growth["formula"] == "((87.64 / 43.82) ^ (1 / 6) - 1) * 100"
+    text = page.select_one(".tracker").get_text()
+    assert "Base de départ donnée par la source\u202f: 43,82" in text
+
+
+def test_a_target_without_an_amount_round_trips(client, db):
+    """« Doubler » with no baseline and no amount: the multiplier is shown and
+    downloaded, nothing is computed from a base the source does not give."""
+    pair = make_pair()
+    common = {"reporter": pair.first, "partner": pair.second}
+    indicator = make_figure(
+        year=2023, value="41.02", stories=[make_article()], **common
+    ).indicator
+    make_figure(
+        year=2024,
+        value="43.82",
+        indicator=indicator,
+        stories=[make_article()],
+        **common,
+    )
+    Target.objects.create(
+        slug="doubler",
+        pair=pair,
+        indicator=indicator,
+        basis=Basis.GACS,
+        statement="double trade",
+        source=make_source(),
+        multiplier=Decimal("2"),
+        unit=Unit.USD,
+        scale=Scale.BILLIONS,
+        target_year=2030,
+    )
+    page, csv_rows, json_rows = check_round_trip(client, pair.slug)
+    for rows in (csv_rows, json_rows):
+        tracker = [i for i in rows if i.startswith("objectif:doubler")]
+        assert tracker == [
+            "objectif:doubler",
+            "objectif:doubler:multiplicateur",
+            "objectif:doubler:rythme-1-an",
+        ]
+        assert rows["objectif:doubler"]["value_text"] == "multiplier par 2"
+    assert "multiplier par 2 d’ici 2030" in page.select_one(".tracker").get_text()
 
 
 def test_unpublished_figures_reach_no_computed_value(client, db):

@@ -325,6 +325,18 @@ class Tracker:
             return ""
         return formatting.format_value(self.amount, self.target.unit, self.target.scale)
 
+    def multiplier_value(self):
+        """The statement's multiplier as downloads write it: « 2 »."""
+        if self.target.multiplier is None:
+            return ""
+        return formatting.plain_number(self.target.multiplier)
+
+    def multiplier_display(self):
+        """The multiplier as the page writes it: « 2 », « 1,5 »."""
+        if self.target.multiplier is None:
+            return ""
+        return formatting.format_number(self.target.multiplier)
+
 
 def _level(start_value, growth, years) -> Decimal:
     return Decimal(str(round(float(start_value) * (1 + growth) ** years, 4)))
@@ -522,7 +534,8 @@ def _multiplier_arithmetic(tracker, start, years):
         unit=Unit.PERCENT,
         scale=0,
         formula=f"{formatting.format_number(target.multiplier)}^(1/{years}) − 1",
-        inputs=(start,),
+        # Only the multiplier's value enters: the start gives the years alone.
+        inputs=(),
         other_inputs=multiplier_input,
         expression=f"({multiplier} ^ (1 / {years}) - 1) * 100",
         key=f"{tracker.key}:croissance-multiplie",

@@ -1,9 +1,10 @@
 """The figures as CSV and JSON rows: one list of columns, stable names.
 
 Besides the published figures (``kind`` « record »), the downloads carry what
-the pair page computes from them: yearly changes and each target's tracker
-(``kind`` « derived », and « target » for the stated goal itself), each with
-its formula and its inputs so that a reader can redo it.
+the pair page computes from them: yearly changes and every value of each
+target's tracker (``kind`` « derived »), each with its formula and its inputs
+so that a reader can redo it, and the target itself (``kind`` « target »: its
+amount and, when the source says « doubler », its multiplier).
 """
 
 import csv
@@ -12,6 +13,7 @@ import json
 import re
 
 from . import formatting
+from .derived import RATIO
 from .models import Nature
 
 COLUMNS = [
@@ -56,7 +58,8 @@ ABOUT = (
     "statistiques kazakhes diffèrent de plusieurs milliards de dollars par an. "
     "Les lignes de kind « derived » sont calculées par La Gazette, arrondies "
     "comme la page les montre ; formula les refait à partir de inputs "
-    "(identifiant=valeur), ^ étant la puissance. Dans le CSV, un texte qui "
+    "(identifiant=valeur), ^ étant la puissance ; un rapport (unit FOIS) est "
+    "un nombre de fois. Dans le CSV, un texte qui "
     "commencerait par = + - ou @ est précédé d’une apostrophe (« '+6,8 % »)."
 )
 
@@ -99,9 +102,13 @@ def figure_row(figure) -> dict:
     }
 
 
-def derived_row(value) -> dict:
-    """A ``Derived`` value as the page shows it, with its formula and inputs."""
-    series = value.inputs[0]
+def derived_row(value, series=None) -> dict:
+    """A ``Derived`` value as the page shows it, with its formula and inputs.
+
+    Its indicator, countries and basis are those of its first input figure, or
+    of ``series`` for a value computed from a target's numbers alone (the
+    growth that « doubler » needs)."""
+    series = value.inputs[0] if value.inputs else series
     start, end = value.period
     row = dict.fromkeys(COLUMNS, "")
     row.update(
@@ -152,7 +159,7 @@ def target_row(tracker) -> dict:
         unit=target.unit,
         scale=target.scale,
         value_text=tracker.amount_display()
-        or f"multiplier par {formatting.format_number(target.multiplier)}",
+        or f"multiplier par {tracker.multiplier_display()}",
         nature=Nature.DERIVED if tracker.amount_is_derived else Nature.TARGET,
         basis=target.basis,
         basis_label=target.get_basis_display(),
@@ -169,26 +176,49 @@ def target_row(tracker) -> dict:
     )
     if tracker.amount_is_derived:
         base = formatting.plain_number(target.baseline.value)
-        times = formatting.plain_number(target.multiplier)
+        times = tracker.multiplier_value()
         row.update(
             formula=f"{base} * {times}",
             formula_text=f"{formatting.format_number(target.baseline.value)} × "
-            f"{formatting.format_number(target.multiplier)}",
-            inputs=[(target.baseline.slug, base), ("multiplicateur", times)],
+            f"{tracker.multiplier_display()}",
+            inputs=[(target.baseline.slug, base), (multiplier_key(tracker), times)],
         )
     row["nature_label"] = Nature(row["nature"]).label
     return row
 
 
-def tracker_rows(tracker) -> list[dict]:
-    """The target, then the values its tracker computes, in the page's order."""
-    computed = (
-        tracker.required_growth,
-        tracker.latest_pace,
-        tracker.estimate,
-        tracker.path_value,
+def multiplier_key(tracker) -> str:
+    """The id of the target's multiplier (2 for « doubler »), an input of the
+    values computed from it."""
+    return f"{tracker.key}:multiplicateur"
+
+
+def multiplier_row(tracker) -> dict:
+    """The multiplier the statement gives (« doubler »: 2), as stated."""
+    row = target_row(tracker)
+    row.update(
+        id=multiplier_key(tracker),
+        value=tracker.multiplier_value(),
+        unit=RATIO,
+        scale=0,
+        value_text=tracker.multiplier_display(),
+        nature=Nature.TARGET,
+        nature_label=Nature.TARGET.label,
+        label=f"Multiplicateur de l’objectif {tracker.target.target_year}",
+        formula="",
+        formula_text="",
+        inputs=[],
     )
-    return [target_row(tracker), *(derived_row(d) for d in computed if d)]
+    return row
+
+
+def tracker_rows(tracker) -> list[dict]:
+    """The target (and its multiplier), then every value its tracker computes,
+    in the page's order."""
+    rows = [target_row(tracker)]
+    if tracker.target.multiplier is not None:
+        rows.append(multiplier_row(tracker))
+    return [*rows, *(derived_row(d, tracker.start) for d in tracker.derived_values())]
 
 
 # What a spreadsheet reads as the start of a formula (OWASP, "CSV Injection").
@@ -235,7 +265,14 @@ def as_json(figures, *, title: str, url: str, changes=(), trackers=()) -> str:
         "title": title,
         "url": url,
         "about": ABOUT,
-        "units": {"USD": "dollars des États-Unis", "CNY": "yuans", "PCT": "pour cent"},
+        "units": {
+            "USD": "dollars des États-Unis",
+            "CNY": "yuans",
+            "PCT": "pour cent",
+            "KM": "kilomètres",
+            "RNG": "rang",
+            RATIO: "fois (un rapport)",
+        },
         "columns": COLUMNS,
         "figures": [_json_row(figure_row(f)) for f in figures],
         "derived": [_json_row(derived_row(c)) for c in changes],
