@@ -3,9 +3,17 @@ from django.utils.html import format_html_join
 
 from articles.admin import ArticleAdmin
 
-from .checks import open_inconsistencies
+from .checks import ERROR, WARNING, inconsistencies_of, open_inconsistencies
 from .models import Acknowledgement, Country, Figure, Indicator, Pair, Source, Target
 from .services import figure_words_link
+
+# What the figure page says of each inconsistency: (severity, acknowledged).
+CHECK_STATUS = {
+    (ERROR, False): "Erreur ouverte",
+    (ERROR, True): "Erreur reconnue (note ci-dessous)",
+    (WARNING, False): "Avertissement ouvert",
+    (WARNING, True): "Avertissement reconnu (note ci-dessous)",
+}
 
 
 class PeriodYearFilter(admin.SimpleListFilter):
@@ -138,23 +146,33 @@ class FigureAdmin(admin.ModelAdmin):
             ["trade.change_figure", "articles.change_article"]
         )
 
-    @admin.display(description="incohérences ouvertes")
+    @admin.display(description="incohérences")
     def checks(self, figure):
         if figure.pk is None:
             return "—"
-        found = open_inconsistencies(figure)
+        found = inconsistencies_of(figure)
         if not found:
             return "Aucune."
+        acknowledged = {a.check_key for a in figure.acknowledgements.all()}
+        # Acknowledged ones stay listed: the note answers what the check says.
         return format_html_join(
-            "", "<p><code>{}</code> {}</p>", ((i.key, i.message) for i in found)
+            "",
+            "<p><code>{}</code> <strong>{}</strong>\u202f: {}</p>",
+            (
+                (i.key, CHECK_STATUS[i.severity, i.key in acknowledged], i.message)
+                for i in found
+            ),
         )
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         for inconsistency in open_inconsistencies(form.instance):
+            level = (
+                "Avertissement" if inconsistency.severity == WARNING else "À vérifier"
+            )
             self.message_user(
                 request,
-                f"À vérifier : {inconsistency.message} (clé {inconsistency.key})",
+                f"{level}\u202f: {inconsistency.message} (clé {inconsistency.key})",
                 messages.WARNING,
             )
 

@@ -1,104 +1,267 @@
-"""Consistency checks on the figures, for the admin and ``check_figures``.
+"""Consistency checks on the figures, the stories and the pages, for the admin
+and ``check_figures``.
 
-Each inconsistency has a stable key: an editor who acknowledges it with a
-public note (an ``Acknowledgement`` with that key) closes it.
+Each inconsistency has a stable key and a severity. An « erreur » about a
+figure closes when an editor acknowledges it with a public note (an
+``Acknowledgement`` with that key); one about no figure (a number in a story,
+a computation, a download) closes only when it is fixed. An « avertissement »
+is editorial: shown apart, it fails ``check_figures`` only with ``--strict``.
+
+Keys (``<slug>``: a figure's identifier):
+
+- ``base-sans-source:<slug>``: a figure on a series basis (Chinese customs,
+  Kazakh statistics) without a source;
+- ``sans-source:<slug>``: a reported figure without a source;
+- ``citation-sans-valeur:<slug>``: a sourced figure whose quote does not
+  write its value;
+- ``mots-article:<slug>``: the story's words for a figure name a number that
+  does not round its value;
+- ``variation:<slug>``: a stated change its series contradict;
+- ``partie-superieure:<part>:<whole>``: a part of a period above the whole;
+- ``objectif-ignore:<target>:<slug>``: a target's tracker leaves out a newer
+  figure of its series;
+- ``objectif-hors-rythme:<target>`` (avertissement): the growth a target still
+  needs exceeds the series' pace;
+- ``nombre-sans-chiffre:<story>:<words>``: a statistic written in a story's
+  body without a record (no figure: write a token or ``[[texte:…]]``);
+- ``calcul:<key>``: a computed value its own formula does not give;
+- ``export:<pair>:<id>``: a download that differs from the pair page.
 """
 
+import ast
+import csv
+import io
+import json
+import math
+import operator
 from dataclasses import dataclass
+from decimal import Decimal
+from urllib.parse import urlsplit
 
-from . import derived, formatting
-from .models import Acknowledgement, Basis, Figure, Nature, Target
+from bs4 import BeautifulSoup
+from django.conf import settings
+from django.test import RequestFactory
+from django.urls import reverse
+
+from articles.models import Article
+
+from . import derived, formatting, statistics
+from .exports import FORMULA_START
+from .models import Acknowledgement, Basis, Figure, Nature, Pair, Target, Unit
+from .views import download, pair_detail
+
+ERROR = "erreur"
+WARNING = "avertissement"
 
 
 @dataclass(frozen=True)
 class Inconsistency:
     key: str
-    figure: Figure
+    figure: Figure | None
     message: str
+    severity: str = ERROR
 
     def __str__(self):
         return f"[{self.key}] {self.message}"
 
 
-def find(figures, targets) -> list[Inconsistency]:
-    """Every inconsistency in these figures and targets, acknowledged or not."""
+def find(figures, targets, stories=()) -> list[Inconsistency]:
+    """Every inconsistency in these figures, targets and stories (objects with
+    ``slug``, ``title`` and ``body``), acknowledged or not, by key."""
     figures = list(figures)
-    series = derived.by_series(figures)
-    found = []
-    found += _unsourced(figures)
-    found += _changes(figures, series)
-    found += _parts_above_whole(series)
-    found += _targets_out_of_reach(targets, figures)
+    found = [
+        *_about_figures(figures, targets),
+        *_computations(figures, targets),
+        *_stories(stories),
+    ]
     return sorted(found, key=lambda i: i.key)
 
 
-def find_all() -> list[Inconsistency]:
-    """Every inconsistency in the database, acknowledged or not."""
-    figures = Figure.objects.for_display()
-    return find(figures, Target.objects.select_related("baseline", "indicator"))
-
-
-def open_inconsistencies(figure=None) -> list[Inconsistency]:
-    """Inconsistencies no editor has acknowledged, optionally about one figure."""
-    closed = set(Acknowledgement.objects.values_list("check_key", flat=True))
-    found = [i for i in find_all() if i.key not in closed]
-    if figure is not None:
-        found = [i for i in found if i.figure.pk == figure.pk]
-    return found
-
-
-def _unsourced(figures):
+def _about_figures(figures, targets):
+    series = derived.by_series(figures)
     return [
-        Inconsistency(
-            key=f"sans-source:{f.slug}",
-            figure=f,
-            message=f"{f.slug} ({f.display()}, {f.period_label()}) n’a pas de source : "
-            "non vérifié.",
-        )
-        for f in figures
-        if f.source_id is None and f.nature == Nature.REPORTED
+        *_unsourced(figures),
+        *_quotes(figures),
+        *_story_words(figures),
+        *_changes(figures),
+        *_parts_above_whole(series),
+        *_targets(targets, figures),
     ]
 
 
-def _changes(figures, series):
-    """A reported change against the two periods of its own basis."""
+def find_all() -> list[Inconsistency]:
+    """Every inconsistency about one figure in the database, acknowledged or
+    not: those an ``Acknowledgement`` may close."""
+    figures = list(Figure.objects.for_display())
+    return sorted(_about_figures(figures, _all_targets()), key=lambda i: i.key)
+
+
+def find_everything() -> list[Inconsistency]:
+    """``find_all`` plus what concerns no single figure: the computations,
+    every story's body (drafts included: better known before publishing) and
+    every pair page against its downloads."""
+    stories = Article.objects.only("slug", "title", "body", "status").order_by("slug")
+    found = find(Figure.objects.for_display(), _all_targets(), stories)
+    found += export_differences(Pair.objects.select_related("first", "second"))
+    return sorted(found, key=lambda i: i.key)
+
+
+def inconsistencies_of(figure) -> list[Inconsistency]:
+    """The inconsistencies about one figure, acknowledged or not."""
+    return [i for i in find_all() if i.figure is not None and i.figure.pk == figure.pk]
+
+
+def open_inconsistencies(figure=None) -> list[Inconsistency]:
+    """Inconsistencies no editor has acknowledged, of the whole site, or about
+    one figure (the admin's figure page)."""
+    closed = set(Acknowledgement.objects.values_list("check_key", flat=True))
+    found = find_everything() if figure is None else inconsistencies_of(figure)
+    return [i for i in found if i.key not in closed]
+
+
+def acknowledgement_problem(check_key, figure_id) -> str | None:
+    """Why no acknowledgement can have this key for this figure (None if it
+    can): the message for ``Acknowledgement.clean``."""
+    found = {i.key: i for i in find_all()}
+    inconsistency = found.get(check_key)
+    if inconsistency is None:
+        if check_key.startswith(("nombre-sans-chiffre:", "calcul:", "export:")):
+            return (
+                "Cette incohérence ne concerne aucun chiffre et ne se reconnaît "
+                "pas\u202f: corrigez-la (check_figures dit comment)."
+            )
+        return (
+            "Aucune incohérence n’a cette clé\u202f: copiez-la depuis check_figures ou "
+            "la page du chiffre."
+        )
+    if inconsistency.figure.pk != figure_id:
+        return f"Cette incohérence concerne le chiffre {inconsistency.figure.slug}."
+    return None
+
+
+def _all_targets():
+    return Target.objects.select_related("baseline", "indicator", "pair", "source")
+
+
+def _about(figure):
+    return f"{figure.slug} ({figure.display()}, {figure.period_label()})"
+
+
+# --- Sources and quotes ---------------------------------------------------
+
+
+def _unsourced(figures):
     found = []
-    for change in figures:
-        level = change.indicator.change_of_id
-        if level is None or change.nature != Nature.REPORTED:
+    for f in figures:
+        if f.source_id is not None or f.nature != Nature.REPORTED:
             continue
-        periods = series.get(
-            (level, change.basis, change.reporter_id, change.partner_id)
-        )
-        if not periods:
-            continue
-        current = periods.get((change.period_start, change.period_end))
-        previous = periods.get(
-            derived.previous_period(change.period_start, change.period_end)
-        )
-        # A previous value within rounding of zero allows any change at all.
-        if (
-            current is None
-            or previous is None
-            or previous.value <= previous.half_unit()
-        ):
-            continue
-        low, high = derived.change_bounds(current, previous)
-        half = change.half_unit()
-        if change.value + half < low or change.value - half > high:
-            computed = derived.percent_change(current, previous)
+        if f.basis in (Basis.GACS, Basis.KZ_NATIONAL):
             found.append(
                 Inconsistency(
-                    key=f"variation:{change.slug}",
-                    figure=change,
-                    message=f"{change.slug} : variation déclarée "
-                    f"{formatting.format_percent(change.value)} ; les chiffres de même "
-                    f"base ({Basis(change.basis).label}) donnent "
-                    f"{formatting.format_percent(computed, places=1)} "
-                    f"({previous.display()} en {previous.period_label()}, "
-                    f"{current.display()} en {current.period_label()}).",
+                    key=f"base-sans-source:{f.slug}",
+                    figure=f,
+                    message=f"{_about(f)} est donné sur la base « "
+                    f"{f.get_basis_display()} » sans source\u202f: rien ne dit "
+                    f"qu’il en vient. Ajoutez la source ou choisissez « "
+                    f"{Basis.STATEMENT.label} ».",
                 )
             )
+        found.append(
+            Inconsistency(
+                key=f"sans-source:{f.slug}",
+                figure=f,
+                message=f"{_about(f)} n’a pas de source\u202f: non vérifié.",
+            )
+        )
+    return found
+
+
+def _quotes(figures):
+    """A sourced figure whose quote does not write its value in any form."""
+    found = []
+    for f in figures:
+        if f.source_id is None:
+            continue
+        numbers = statistics.numbers_named(f.quote, f.source.language)
+        if any(_names(n, f) for n in numbers):
+            continue
+        if f.quote.strip():
+            problem = f"sa citation ne donne pas cette valeur (« {f.quote} »)"
+        else:
+            problem = "sa citation est vide"
+        found.append(
+            Inconsistency(
+                key=f"citation-sans-valeur:{f.slug}",
+                figure=f,
+                message=f"{_about(f)}\u202f: {problem}. Copiez de la source la phrase "
+                "qui donne la valeur.",
+            )
+        )
+    return found
+
+
+def _names(number, figure, rounded=False):
+    # A rank is written « fourth » or « 4e »; any other figure's ordinals
+    # (« first half ») are not its value.
+    if number.ordinal and figure.unit != Unit.RANK:
+        return False
+    return statistics.states(number, figure.value, figure.scale, rounded=rounded)
+
+
+def _story_words(figures):
+    """The story's own words for a figure (the ``article`` token form) name
+    a number, and none rounds the value: « 1 700 » for 1 782,75."""
+    found = []
+    for f in figures:
+        numbers = statistics.numbers_named(f.story_words, "fr")
+        if not numbers or any(_names(n, f, rounded=True) for n in numbers):
+            continue
+        found.append(
+            Inconsistency(
+                key=f"mots-article:{f.slug}",
+                figure=f,
+                message=f"{_about(f)}\u202f: l’article écrit "
+                f"« {f.story_words.strip()} », "
+                "qui n’en est pas un arrondi. Corrigez les mots de l’article ou la "
+                "valeur, ou expliquez l’écart dans une note publique.",
+            )
+        )
+    return found
+
+
+# --- Series ---------------------------------------------------------------
+
+_ACCORDING_TO = {
+    Basis.GACS: "les douanes chinoises",
+    Basis.KZ_NATIONAL: "les statistiques kazakhes",
+}
+
+
+def _changes(figures):
+    """A stated change that its series contradict (``derived.discrepancies``)."""
+    found = []
+    for discrepancy in derived.discrepancies(figures):
+        change = discrepancy.figure
+        parts = [f"annoncé{formatting.NNBSP}: {change.display()}"]
+        for computed in discrepancy.computed:
+            previous, current = computed.inputs
+            scale = formatting.unit_words(current.unit, current.scale).split(" de ")[0]
+            according_to = _ACCORDING_TO.get(current.basis, current.get_basis_display())
+            parts.append(
+                f"d’après {according_to} "
+                f"({formatting.format_number(previous.value)} puis "
+                f"{formatting.format_number(current.value)} {scale})"
+                f"{formatting.NNBSP}: {computed.display()}"
+            )
+        found.append(
+            Inconsistency(
+                key=discrepancy.key,
+                figure=change,
+                message=f"{change.slug} ({change.period_label()})\u202f: "
+                + f"{formatting.NNBSP}; ".join(parts)
+                + ".",
+            )
+        )
     return found
 
 
@@ -121,7 +284,7 @@ def _parts_above_whole(series):
                         Inconsistency(
                             key=f"partie-superieure:{part.slug}:{whole.slug}",
                             figure=part,
-                            message=f"{part.slug} : {part.display()} pour "
+                            message=f"{part.slug}\u202f: {part.display()} pour "
                             f"{part.period_label()}, plus que les {whole.display()} de "
                             f"{whole.period_label()} ({whole.slug}).",
                         )
@@ -129,23 +292,297 @@ def _parts_above_whole(series):
     return found
 
 
-def _targets_out_of_reach(targets, figures):
-    """A target whose required growth exceeds the series' latest yearly pace."""
+# --- Targets --------------------------------------------------------------
+
+
+def _targets(targets, figures):
     found = []
     for target in targets:
         tracker = derived.track(target, figures)
-        need, pace = tracker.required_growth, tracker.latest_pace
-        if need is None or pace is None or need.value <= pace.value:
+        found += _ignored(tracker, figures)
+        if tracker.out_of_reach:
+            found.append(_out_of_reach(tracker))
+    return found
+
+
+def _ignored(tracker, figures):
+    """Reported figures of the tracked indicator, basis and countries, newer
+    than the tracker's latest full year, that it does not use."""
+    target, latest = tracker.target, tracker.latest
+    countries = {target.pair.first_id, target.pair.second_id}
+    parts = {p.figure.pk: p for p in tracker.part_years}
+    found = []
+    for f in figures:
+        newer = latest is None or f.period_end > latest.period_end
+        if not (
+            newer
+            and f.indicator_id == target.indicator_id
+            and f.basis == target.basis
+            and f.nature == Nature.REPORTED
+            and {f.reporter_id, f.partner_id} == countries
+        ):
             continue
+        part = parts.get(f.pk)
+        if part is not None and part.used:
+            continue
+        reason = part.reason if part else "le suivi ne le lit pas"
+        since = (
+            f"s’arrête à {latest.slug} ({latest.period_label()})"
+            if latest
+            else "n’a aucune année complète"
+        )
         found.append(
             Inconsistency(
-                key=f"objectif-hors-rythme:{target.slug}",
-                figure=tracker.start,
-                message=f"Objectif {target.slug} : il faut "
-                f"{formatting.format_percent(need.value, places=1)} par an jusqu’en "
-                f"{target.target_year}, le dernier rythme est de "
-                f"{formatting.format_percent(pace.value, places=1)} "
-                f"({pace.label}).",
+                key=f"objectif-ignore:{target.slug}:{f.slug}",
+                figure=f,
+                message=f"Objectif {target.slug}\u202f: le suivi {since} et "
+                f"n’utilise pas {_about(f)}, plus récent\u202f: {reason}. Corrigez "
+                "le chiffre, ou expliquez pourquoi il ne compte pas dans une note "
+                "publique.",
             )
         )
     return found
+
+
+def _out_of_reach(tracker):
+    need = tracker.remaining_growth or tracker.required_growth
+    paces = [p for p in (tracker.pace_1y, tracker.pace_3y) if p is not None]
+    pace_text = " et ".join(f"{p.display()} ({p.label})" for p in paces)
+    target = tracker.target
+    return Inconsistency(
+        key=f"objectif-hors-rythme:{target.slug}",
+        figure=tracker.latest or tracker.start,
+        message=f"Objectif {target.slug}\u202f: il faut {need.display()} par an "
+        f"({need.label}), plus que le rythme de la série\u202f: {pace_text}.",
+        severity=WARNING,
+    )
+
+
+# --- Computations ---------------------------------------------------------
+
+_OPERATORS = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+    ast.Pow: operator.pow,
+}
+_SIGNS = {ast.USub: operator.neg, ast.UAdd: operator.pos}
+
+
+class ExpressionError(ValueError):
+    pass
+
+
+def evaluate(expression: str) -> float:
+    """The value of a formula as downloads write it: numbers, + − × ÷ (``*``,
+    ``/``), ``^`` as a power and parentheses; anything else is refused."""
+    if "**" in expression:
+        raise ExpressionError("« ** » n’est pas une opération des formules (« ^ »).")
+    try:
+        tree = ast.parse(expression.replace("^", "**"), mode="eval")
+    except SyntaxError as error:
+        raise ExpressionError(f"formule illisible\u202f: {expression}") from error
+
+    def value(node):
+        if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+            return float(node.value)
+        if isinstance(node, ast.UnaryOp) and type(node.op) in _SIGNS:
+            return _SIGNS[type(node.op)](value(node.operand))
+        if isinstance(node, ast.BinOp) and type(node.op) in _OPERATORS:
+            left, right = value(node.left), value(node.right)
+            # Formulas raise to small powers (1/6, 2); a huge one is an error.
+            if isinstance(node.op, ast.Pow) and abs(right) > 100:
+                raise ExpressionError(f"puissance trop grande\u202f: {right}")
+            try:
+                result = _OPERATORS[type(node.op)](left, right)
+            except (ZeroDivisionError, OverflowError) as error:
+                raise ExpressionError(f"{error} dans {expression}") from error
+            if not isinstance(result, float) or not math.isfinite(result):
+                raise ExpressionError(f"pas un nombre réel\u202f: {expression}")
+            return result
+        raise ExpressionError(f"« {ast.unparse(node)} » n’est pas permis")
+
+    return value(tree.body)
+
+
+def _agrees(computed: float, value: Decimal) -> bool:
+    # Relative 1e-9 (floating point), or the rounding the value was stored with.
+    exponent = value.as_tuple().exponent
+    half = float(Decimal(5).scaleb(exponent - 1)) if exponent < 0 else 0.5
+    return abs(computed - float(value)) <= max(1e-9 * abs(float(value)), half, 1e-12)
+
+
+def _computations(figures, targets):
+    """Computed values that their own formula does not give."""
+    values = [
+        *derived.yearly_changes(figures),
+        *(c for d in derived.discrepancies(figures) for c in d.computed),
+    ]
+    for target in targets:
+        values += derived.track(target, figures).derived_values()
+    found, seen = [], set()
+    for value in values:
+        if value.key in seen:
+            continue
+        seen.add(value.key)
+        try:
+            computed = evaluate(value.expression)
+        except ExpressionError as error:
+            problem = str(error)
+        else:
+            if _agrees(computed, value.value):
+                continue
+            problem = f"la formule {value.expression} donne {computed:.6g}"
+        found.append(
+            Inconsistency(
+                key=f"calcul:{value.key}",
+                figure=None,
+                message=f"{value.label}\u202f: le site affiche "
+                f"{formatting.plain_number(value.value)}, mais {problem}. Erreur "
+                "du calcul du site, pas d’un chiffre\u202f: à signaler à l’équipe "
+                "technique.",
+            )
+        )
+    return found
+
+
+# --- Stories --------------------------------------------------------------
+
+
+def _stories(stories):
+    """Statistics that a story's body writes in its own words."""
+    found = []
+    for story in stories:
+        for statistic in statistics.statistics_in(story.body):
+            found.append(
+                Inconsistency(
+                    key=f"nombre-sans-chiffre:{story.slug}:{statistic.words}",
+                    figure=None,
+                    message=f"« {story.title} » écrit « {statistic.words} » sans "
+                    "fiche. Remplacez ces mots par le jeton d’un chiffre sourcé "
+                    "([[chiffre:identifiant]])\u202f; si ce n’est pas une statistique, "
+                    f"écrivez [[texte:{statistic.words}]]. Une note ne suffit "
+                    "pas\u202f: elle se rattache à un chiffre.",
+                )
+            )
+    return found
+
+
+# --- Downloads against the page -------------------------------------------
+
+
+def _request(path):
+    """A GET request on the site's own address, for rendering a page here."""
+    if settings.SITE_URL:
+        host = urlsplit(settings.SITE_URL).netloc
+    else:
+        hosts = [h.lstrip(".") for h in settings.ALLOWED_HOSTS if h != "*"]
+        host = hosts[0] if hosts else "localhost"
+    return RequestFactory().get(path, HTTP_HOST=host)
+
+
+def _page_values(html):
+    """{id: (machine value, text)} of every value a pair page shows: each
+    computed value's ``<data>`` and each figure's table row."""
+    page = BeautifulSoup(html, "html.parser")
+    shown = {}
+    for element in page.select("data[data-id]"):
+        shown[element["data-id"]] = (element.get("value", ""), element.get_text())
+    for row in page.select("tr[id^=chiffre-]"):
+        cell = row.select_one("td.num")
+        shown[row["id"].removeprefix("chiffre-")] = (
+            None,
+            cell.get_text() if cell else "",
+        )
+    return shown
+
+
+def _csv_values(text):
+    rows = csv.DictReader(io.StringIO(text))
+    return {row["id"]: _unneutralised(row) for row in rows}
+
+
+def _unneutralised(row):
+    # The CSV's apostrophe before a would-be formula (« '+6,8 % ») is not
+    # part of the value.
+    def cell(text):
+        if text.startswith("'") and text[1:].startswith(FORMULA_START):
+            return text[1:]
+        return text
+
+    return {name: cell(text) for name, text in row.items()}
+
+
+def _json_values(text):
+    data = json.loads(text)
+    rows = [
+        *data["figures"],
+        *data["derived"],
+        *(row for tracker in data["trackers"] for row in tracker),
+    ]
+    return {row["id"]: row for row in rows}
+
+
+def export_differences(pairs) -> list[Inconsistency]:
+    """For each pair, its page rendered here against its CSV and JSON
+    downloads: the same values under the same ids, none on one side only."""
+    found = []
+    for pair in pairs:
+        page = pair_detail(_request(pair.get_absolute_url()), slug=pair.slug)
+        files = {}
+        for fmt in ("csv", "json"):
+            path = reverse(f"trade:pair-download-{fmt}", args=[pair.slug])
+            files[fmt] = download(_request(path), fmt=fmt, slug=pair.slug)
+        if {page.status_code, *(f.status_code for f in files.values())} != {200}:
+            found.append(
+                _export(pair, "page", "la page ou ses téléchargements ne s’ouvrent pas")
+            )
+            continue
+        shown = _page_values(page.content.decode())
+        rows = {
+            "CSV": _csv_values(files["csv"].content.decode()),
+            "JSON": _json_values(files["json"].content.decode()),
+        }
+        for key in sorted(set(shown).union(*rows.values())):
+            problems = []
+            if key not in shown:
+                problems.append("absent de la page")
+            for name, file_rows in rows.items():
+                row = file_rows.get(key)
+                if row is None:
+                    problems.append(f"absent du {name}")
+                    continue
+                if key not in shown:
+                    continue
+                value, text = shown[key]
+                if value is not None and row["value"] != value:
+                    problems.append(
+                        f"{name}\u202f: {row['value']}, page\u202f: {value}"
+                    )
+                if row["value_text"] != text:
+                    problems.append(
+                        f"{name}\u202f: « {row['value_text']} », page\u202f: « {text} »"
+                    )
+            if key in rows["CSV"] and key in rows["JSON"]:
+                csv_row, json_row = rows["CSV"][key], rows["JSON"][key]
+                inputs = "; ".join(
+                    f"{i['id']}={i['value']}" for i in json_row["inputs"]
+                )
+                for column in ("value", "value_text", "formula"):
+                    if csv_row[column] != str(json_row[column]):
+                        problems.append(f"{column} diffère entre CSV et JSON")
+                if csv_row["inputs"] != inputs:
+                    problems.append("inputs diffère entre CSV et JSON")
+            if problems:
+                found.append(_export(pair, key, "\u202f; ".join(problems)))
+    return found
+
+
+def _export(pair, key, problem):
+    return Inconsistency(
+        key=f"export:{pair.slug}:{key}",
+        figure=None,
+        message=f"Téléchargements de {pair} ({key})\u202f: {problem}. Erreur du "
+        "site, pas d’un chiffre\u202f: à signaler à l’équipe technique.",
+    )

@@ -16,8 +16,10 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         if any(created.values()):
             message = (
-                f"Chiffres créés : {created['figures']} chiffres, {created['sources']} "
-                f"sources, {created['targets']} objectif(s), {created['countries']} pays."
+                f"Chiffres créés : {created['figures']} chiffres, "
+                f"{created['sources']} sources, {created['targets']} objectif(s), "
+                f"{created['countries']} pays, {created['acknowledgements']} "
+                "incohérence(s) reconnue(s)."
             )
         else:
             message = "Chiffres déjà là : rien à créer, rien n’a été modifié."
