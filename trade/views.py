@@ -85,7 +85,7 @@ def pair_detail(request, slug):
             chart
             for indicator in indicators
             if indicator.unit != Unit.PERCENT
-            and (chart := charts.build(figures, indicator)) is not None
+            and (chart := charts.build(figures, indicator, trackers)) is not None
         ],
         "changes": derived.yearly_changes(figures),
         # Beside each stated change its series contradict, the computation.
