@@ -56,7 +56,10 @@ def assert_shows_the_computation(discrepancy, row_links):
     assert discrepancy.select_one(".badge--derived").get_text() == "calculé"
     assert discrepancy.select_one(".formula").get_text() == "(43,82 ÷ 41,02 − 1)"
     links = discrepancy.select("a")
-    assert [a.get_text() for a in links] == ["41,02", f"43,82{NBSP}milliards de dollars"]
+    assert [a.get_text() for a in links] == [
+        "41,02",
+        f"43,82{NBSP}milliards de dollars",
+    ]
     assert [a["href"] for a in links] == row_links
 
 
@@ -123,7 +126,8 @@ def test_an_acknowledgement_adds_its_note_and_the_computation_stays(
     )
     story = page(client, trade_seeded.get_absolute_url())
     pair = page(client, PAIR_URL)
-    for where in (box_item(story, Figure.objects.get(slug=STATED)), pair.find(id=f"chiffre-{STATED}")):
+    stated = Figure.objects.get(slug=STATED)
+    for where in (box_item(story, stated), pair.find(id=f"chiffre-{STATED}")):
         notes = [n.get_text() for n in where.select(".figure-ack")]
         assert f"Note de la rédaction{NNBSP}: {note}" in notes
         [discrepancy] = where.select(".discrepancy")
