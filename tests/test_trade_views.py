@@ -9,7 +9,7 @@ from bs4 import BeautifulSoup
 from django.urls import resolve, reverse
 
 from articles.models import Status
-from tests.factories import make_article, make_figure, make_pair
+from tests.factories import make_article, make_figure, make_pair, make_source
 from tests.pages import keep_site_values
 from trade.models import Figure
 from trade.sitemaps import PairSitemap
@@ -60,14 +60,236 @@ def test_pair_page_shows_chart_table_tracker_and_sources(client, trade_seeded):
                 assert figure.display() in charts[name]
             else:
                 assert name not in charts
-    # Values are marked up (<data>): compare the words, not the spacing.
-    tracker = re.sub(r"[ \n]+", " ", page.select_one(".tracker").get_text(" "))
-    assert "80 milliards de dollars en 2030" in tracker
-    assert "La source ne précise pas la base de départ." in tracker
-    assert "+10,6\u202f%" in tracker  # (80 / 43.82)^(1/6) - 1
-    assert "43,6 milliards de dollars" in tracker  # 21.8 x 12 / 6, an estimate
-    assert "non vérifié" in tracker
+    # The tracker: tests below (test_pair_page_tracker_…).
+    assert page.select_one(".tracker")
     assert "https://astanatimes.com/2025/01/" in str(page.select_one(".sources"))
+
+
+def tracker_text(page):
+    return page.select_one(".tracker").get_text()
+
+
+def test_pair_page_tracker_measures_the_latest_full_year(client, trade_seeded):
+    page = soup(client.get(PAIR_URL))
+    text = tracker_text(page)
+    for sentence in (
+        "80\u00a0milliards de dollars en 2030",
+        # No baseline in the statement: the path starts from 2024.
+        "La source ne précise pas la base de départ\u202f: le calcul part de 2024, "
+        "dernière année complète connue quand l’objectif a été fixé (2025)\u202f: "
+        "43,82\u00a0milliards de dollars",
+        "+10,6\u202f%\u00a0par an de 2024 à 2030 ((80 ÷ 43,82)^(1/6) − 1)",
+        # 80 against « doubler », computed.
+        "80\u00a0milliards de dollars, c’est 1,83\u00a0fois le niveau de 2024 "
+        "(80 ÷ 43,82)\u202f; doubler 43,82\u00a0milliards de dollars donnerait "
+        "87,6\u00a0milliards de dollars (43,82 × 2), soit +12,2\u202f%\u00a0par an "
+        "(2^(1/6) − 1).",
+        # The 2025 full year against the path's level for 2025.
+        "2025\u202f: 48,7\u00a0milliards de dollars, douanes chinoises (GACS)\u202f; "
+        "source\u202f: The Caspian Post",
+        "Le chemin vers l’objectif passe par 48,4\u00a0milliards de dollars en 2025",
+        "2025 est au-dessus du chemin.",
+        "+10,4\u202f%\u00a0par an de 2025 à 2030 ((80 ÷ 48,7)^(1/5) − 1)",
+        "Sur un an\u202f: +11,1\u202f% (2024–2025) (48,7 ÷ 43,82 − 1)\u202f; "
+        "sur trois ans\u202f: +16,0\u202f%\u00a0par an (2022–2025) "
+        "((48,7 ÷ 31,2)^(1/3) − 1).",
+    ):
+        assert sentence in text
+    # No half-year doubled without seasonal correction, no verdict the 2025
+    # figures do not compute, no warning while a pace exceeds the growth needed.
+    for gone in ("Où en est-on", "43,6", "21,8", "en dessous", "rythme nécessaire"):
+        assert gone not in text
+    assert not page.select(".tracker__warning")
+    item = page.select_one("#objectif-doubler-2030")
+    assert item.select_one('a[href="#chiffre-cn-kz-2025"]')
+    assert item.select_one('a[href^="https://caspianpost.com/"]')
+    assert page.select_one("#chiffre-cn-kz-2025")  # the link's row
+    values = item.select("data")
+    assert len(values) == 10 and all(v["data-id"] and v["value"] for v in values)
+    badges = [b.get_text() for b in item.select(".badge")]
+    assert badges == ["calculé"] * 5
+
+
+def test_pair_page_tracker_uses_a_part_year_only_with_its_seasonal_history(
+    client, trade_seeded
+):
+    from datetime import date
+
+    from trade.models import Basis, Source
+
+    customs = Figure.objects.get(slug="cn-kz-2025")
+    where = {
+        "indicator": customs.indicator,
+        "reporter": customs.reporter,
+        "partner": customs.partner,
+        "stories": [make_article()],
+        "period_start": date(2026, 1, 1),
+    }
+    # January–October, like the 32,7 of 2023 (41,02 for the year).
+    make_figure(
+        slug="cn-kz-2026-10m",
+        value="42",
+        period_end=date(2026, 10, 31),
+        source=Source.objects.get(pk=customs.source_id),
+        **where,
+    )
+    make_figure(
+        slug="cn-kz-2026-s1",
+        value="24",
+        period_end=date(2026, 6, 30),
+        basis=Basis.STATEMENT,
+        source=None,
+        **where,
+    )
+    text = tracker_text(soup(client.get(PAIR_URL)))
+    assert (
+        "Janvier-octobre 2026\u202f: 42\u00a0milliards de dollars (douanes "
+        "chinoises (GACS)). Corrigé des saisons, il donne pour l’année "
+        "52,7\u00a0milliards de dollars estimation (42 ÷ 0,797, la part de ces "
+        "mois dans l’année selon la même série (2023))\u202f; le chemin vers "
+        "l’objectif passe par 53,6\u00a0milliards de dollars en 2026 (43,82 × "
+        "(1 + croissance nécessaire)^2)\u202f: l’estimation est en dessous du "
+        "chemin."
+    ) in text
+    assert (
+        "Premier semestre 2026\u202f: 24\u00a0milliards de dollars (déclaration, "
+        "base non précisée, non vérifié). Pas utilisé\u202f: sans source, il "
+        "n’entre dans aucun calcul."
+    ) in text
+    # The 2025 full year stays the reference of the verdict.
+    assert "2025 est au-dessus du chemin." in text
+
+
+def test_pair_page_tracker_warns_only_when_both_paces_fall_short(client, db):
+    from trade.models import Basis, Scale, Target, Unit
+
+    pair = make_pair()
+    where = {"reporter": pair.first, "partner": pair.second}
+    indicator = make_figure(year=2022, value="41", stories=[make_article()], **where)
+    for year, value in ((2024, "42"), (2025, "43")):
+        make_figure(
+            year=year,
+            value=value,
+            indicator=indicator.indicator,
+            stories=[make_article()],
+            **where,
+        )
+    Target.objects.create(
+        slug="quatre-vingts",
+        pair=pair,
+        indicator=indicator.indicator,
+        basis=Basis.GACS,
+        statement="80 billion by 2030",
+        source=make_source(),
+        target_value=80,
+        unit=Unit.USD,
+        scale=Scale.BILLIONS,
+        target_year=2030,
+        stated_year=2025,
+    )
+    page = soup(client.get(pair.get_absolute_url()))
+    [warning] = page.select(".tracker__warning")
+    assert warning.get_text() == (
+        "La croissance encore nécessaire dépasse le rythme de la série sur un "
+        "an comme sur trois ans."
+    )
+    text = tracker_text(page)
+    assert "+13,2\u202f%\u00a0par an de 2025 à 2030" in text
+    assert "Sur un an\u202f: +2,4\u202f%" in text
+    assert "sur trois ans\u202f: +1,6\u202f%\u00a0par an" in text
+
+
+def test_pair_page_query_count_stays_fixed_with_a_tracker(
+    client, db, django_assert_num_queries
+):
+    from datetime import date
+
+    from trade.models import Basis, Scale, Target, Unit
+
+    pair = make_pair()
+    where = {"reporter": pair.first, "partner": pair.second}
+    first = make_figure(year=2020, value="10", stories=[make_article()], **where)
+    Target.objects.create(
+        slug="objectif",
+        pair=pair,
+        indicator=first.indicator,
+        basis=Basis.GACS,
+        statement="double by 2040",
+        source=make_source(),
+        baseline=first,
+        multiplier=2,
+        target_value=25,
+        unit=Unit.USD,
+        scale=Scale.BILLIONS,
+        target_year=2040,
+        stated_year=2021,
+    )
+    # As test_pair_page_query_count_does_not_grow_with_figures: the tracker,
+    # its seasonal history and its part-years cost no query of their own.
+    with django_assert_num_queries(7):
+        assert client.get(pair.get_absolute_url()).status_code == 200
+    for year in range(2021, 2031):
+        common = {"indicator": first.indicator, "stories": [make_article()], **where}
+        make_figure(year=year, value=str(year - 2009), **common)
+        make_figure(
+            value="5",
+            period_start=date(year, 1, 1),
+            period_end=date(year, 6, 30),
+            **common,
+        )
+    newer = {"period_start": date(2031, 1, 1), "period_end": date(2031, 6, 30)}
+    make_figure(value="6", **newer, **common)
+    make_figure(value="12", source=None, basis=Basis.STATEMENT, **newer, **common)
+    with django_assert_num_queries(7):
+        response = client.get(pair.get_absolute_url())
+    page = soup(response)
+    assert "2030\u202f: 21\u00a0milliards de dollars" in tracker_text(page)
+    parts = page.select(".tracker__parts li")
+    assert len(parts) == 2
+    # Ten years of seasonal history in the estimate, read from the same query.
+    assert "(2021, 2022, 2023, 2024, 2025, 2026, 2027, 2028, 2029, 2030)" in (
+        parts[0].get_text()
+    )
+    assert "Pas utilisé" in parts[1].get_text()
+
+
+# A breaking space (any white space but U+00A0, U+2007, U+202F) before
+# « : ; ! ? % » or inside « », or between a number and its unit (« 43,8
+# milliards », « 1,83 fois »).
+BREAKING = r"[^\S\u00a0\u2007\u202f]"
+LOOSE_SPACING = re.compile(
+    rf"{BREAKING}[:;!?%»]|«{BREAKING}"
+    rf"|\d{BREAKING}(?:milliards?|millions?|fois|kilomètres|%)"
+)
+
+
+def loose_spacing(text):
+    return [m.group(0) for m in LOOSE_SPACING.finditer(text)]
+
+
+def test_pair_page_sets_french_typography(client, trade_seeded):
+    """A narrow no-break space before « : ; ! ? % » and no line break between
+    a number and its unit, in the page's words and in the editors' notes and
+    publisher names it prints. Quotes and the titles of sources keep their
+    language's spacing; story cards are the stories' own."""
+    page = soup(client.get(PAIR_URL))
+    meta = page.select_one('meta[name="description"]')["content"]
+    head = [page.title.get_text(), meta]
+    assert "bien plus que le double des statistiques kazakhes" in (
+        page.select_one(".tracker .figure-note").get_text()
+    )
+    for element in page.select("script, style, q, blockquote, .related, .sources a"):
+        element.decompose()
+    for text in (*head, page.body.get_text()):
+        assert loose_spacing(text) == []
+    # The checker catches what it is meant to.
+    assert loose_spacing("2025 : 48,7 milliards, +11 %, 1,83 fois") == [
+        " :",
+        "7 milliards",
+        "1 %",
+        "3 fois",
+    ]
+    assert loose_spacing("+11\u202f% ; « doubler\u202f»") == [" ;", "« "]
 
 
 def test_pair_page_lists_only_published_stories_citing_its_figures(
