@@ -51,15 +51,16 @@ _CARDINALS = (
 _CARDINAL = "|".join(sorted(_CARDINALS, key=len, reverse=True))
 # « deux », « vingt-cinq », « trois cents », « deux mille cinq cents ».
 _WORDS = (
-    rf"(?<![\w{MASK}])(?i:{_CARDINAL})(?:(?:[- ]|-et-| et )(?i:{_CARDINAL}|un|une))*"
-    r"(?!\w)"
+    rf"(?<![\w{MASK}])(?i:{_CARDINAL})"
+    rf"(?:(?:[- ]|-et-| et )(?i:{_CARDINAL}|un|une)){{0,5}}(?!\w)"
 )
 # « un » and « une » count only before « million », « milliard »: « une tonne
 # de blé » is an idiom as often as a quantity.
 _ONE = rf"(?<![\w{MASK}])(?i:une?)(?!\w)"
 # Between a number and its unit: spaces, at most one line end (a Markdown
 # paragraph may wrap there), and emphasis marks (« **43,8** milliards »).
-_GAP = rf"[*_]*[{SPACES}\t]*(?:\n[{SPACES}\t]*)?[*_]*"
+# Marks are bounded (« *** » at most) so that no run of them is read twice.
+_GAP = rf"[*_]{{0,3}}[{SPACES}\t]*(?:\n[{SPACES}\t]*)?[*_]{{0,3}}"
 _SCALE = (
     r"(?:(?i:milliards?|millions?|milliers?|billions?|mille)(?!\w)"
     r"|Mds?(?!\w)|Mrds?(?!\w)|Md(?=\s?[$€])|M(?=\s?[$€])|k(?=\s?[$€]))"
@@ -92,7 +93,10 @@ _ORDINAL = (
 )
 # Words that may stand between an ordinal and what it ranks:
 # « deuxième plus grand partenaire », « quatrième pays investisseur ».
-_BETWEEN = r"(?i:plus|grande?s?|grosse?s?|importante?s?|principale?s?|principaux|pays)"
+_BETWEEN = (
+    r"(?i:plus|grande?s?|gros(?:se)?s?|importante?s?|principale?s?|principaux"
+    r"|pays)(?!\w)"
+)
 _RANKED = (
     r"(?i:sources?|partenaires?|investisseurs?|fournisseurs?|clients?"
     r"|exportateurs?|importateurs?|producteurs?|acheteurs?|vendeurs?|créanciers?"
@@ -209,17 +213,19 @@ def statistics_in(markdown: str) -> list[Statistic]:
 
 @dataclass(frozen=True)
 class Number:
-    """A number a text names: the values its digits may stand for (« 1,782 »
-    may be 1782 or 1.782), what a following word multiplies it by
-    (10^9 for « billion », 10^8 for « 亿 »), and whether it is a rank."""
+    """A number a text names: its ``readings``, the values its digits may
+    stand for (« 1,782 » may be 1782 or 1.782), each with the unit of its last
+    digit (0.1 for « 43,8 »; 100 for « 1 700 », which may round to the
+    hundred); what a following word multiplies it by (10^9 for « billion »,
+    10^8 for « 亿 »); and whether it is a rank."""
 
     text: str
-    readings: frozenset
+    readings: tuple
     multiplier: Decimal | None = None
     ordinal: bool = False
-    # For each reading, the unit of its last digit before the multiplier:
-    # 0.1 for « 43,8 », 100 for « 1 700 » (it may round to the hundred).
-    units: tuple = ()
+
+    def values(self) -> list[Decimal]:
+        return sorted(value for value, _ in self.readings)
 
 
 _DIGITS = re.compile(
@@ -237,13 +243,10 @@ _TEN = Decimal(10)
 _MULTIPLIERS = [
     (r"万亿", 12),
     (r"(?i:trillions?|триллион\w*|трлн)(?!\w)", 12),
-    (r"(?i:milliard\w*|miliard\w*|mil\s+millones|миллиард\w*|млрд|mlrd|mrd)(?!\w)", 9),
+    (r"(?i:milliard\w*|miliard\w*|mil\s+millones|миллиард\w*|млрд|mrd)(?!\w)", 9),
     (r"十亿", 9),
     (r"亿", 8),
-    (
-        r"(?i:millions?|million\w*|milion\w*|millón|millones|миллион\w*|млн|mln|mn)(?!\w)",
-        6,
-    ),
+    (r"(?i:million\w*|milion\w*|millón|millones|миллион\w*|млн|mln|mn)(?!\w)", 6),
     (r"百万", 6),
     (r"万", 4),
     (r"(?i:thousands?|tausend|mila|mille|тысяч\w*|тыс)(?!\w)", 3),
@@ -254,23 +257,26 @@ _LONG_BILLION = r"(?i:billions?|billionen|bilion[ei]|billón|billones)(?!\w)"
 # Ranks written as words or abbreviations, in the languages of the sources.
 _ORDINALS = {
     1: r"first|1st|premi(?:er|ère)s?|1er|1re|1ère|primo|prima|primer[oa]?|erste[nrs]?"
-    r"|перв\w+|бірінші|第一",
+    r"|перв\w+|бірінші",
     2: r"second|2nd|seconde?s?|deuxièmes?|secondo|seconda|segund[oa]|zweite[nrs]?"
-    r"|втор\w+|екінші|第二",
-    3: r"third|3rd|troisièmes?|terz[oa]|tercer[oa]?|dritte[nrs]?|трет\w+|үшінші|第三",
+    r"|втор\w+|екінші",
+    3: r"third|3rd|troisièmes?|terz[oa]|tercer[oa]?|dritte[nrs]?|трет\w+|үшінші",
     4: r"fourth|quatrièmes?|quart[oa]|cuart[oa]|vierte[nrs]?|четв[её]рт\w+"
-    r"|төртінші|第四",
+    r"|төртінші",
     5: r"fifth|cinquièmes?|quint[oa]|fünfte[nrs]?|пят(?:ый|ая|ое|ого|ом|ую|ым|ой)"
-    r"|бесінші|第五",
+    r"|бесінші",
     6: r"sixth|sixièmes?|sest[oa]|sext[oa]|sechste[nrs]?|шест(?:ой|ая|ое|ого|ом|ую|ым)"
-    r"|алтыншы|第六",
-    7: r"seventh|septièmes?|settim[oa]|séptim[oa]|siebte[nrs]?|седьм\w+|жетінші|第七",
-    8: r"eighth|huitièmes?|ottav[oa]|octav[oa]|achte[nrs]?|восьм\w+|сегізінші|第八",
+    r"|алтыншы",
+    7: r"seventh|septièmes?|settim[oa]|séptim[oa]|siebte[nrs]?|седьм\w+|жетінші",
+    8: r"eighth|huitièmes?|ottav[oa]|octav[oa]|achte[nrs]?|восьм\w+|сегізінші",
     9: r"ninth|neuvièmes?|non[oa]|noven[oa]|neunte[nrs]?|девят(?:ый|ая|ое|ого|ом|ую|ым)"
-    r"|тоғызыншы|第九",
+    r"|тоғызыншы",
     10: r"tenth|dixièmes?|decim[oa]|décim[oa]|zehnte[nrs]?"
-    r"|десят(?:ый|ая|ое|ого|ом|ую|ым)|оныншы|第十",
+    r"|десят(?:ый|ая|ое|ого|ом|ую|ым)|оныншы",
 }
+# Chinese writes a rank 第 then the number, with no space around.
+_CHINESE_ORDINAL = re.compile(r"第([一二三四五六七八九十])")
+_CHINESE_DIGITS = "一二三四五六七八九十"
 _ORDINAL_WORD = re.compile(
     "|".join(rf"(?P<o{n}>(?<!\w)(?i:{words})(?!\w))" for n, words in _ORDINALS.items())
 )
@@ -342,7 +348,7 @@ def numbers_named(text: str, language: str = "en") -> list[Number]:
         readings = _readings(match.group(0))
         if not readings:
             continue
-        after = text[match.end() :]
+        after = text[match.end() : match.end() + 40]
         ordinal = (
             bool(_ORDINAL_SUFFIX.match(after))
             or text[max(0, match.start() - 1) : match.start()] == "第"
@@ -350,20 +356,28 @@ def numbers_named(text: str, language: str = "en") -> list[Number]:
         numbers.append(
             Number(
                 text=match.group(0),
-                readings=frozenset(readings),
+                readings=tuple(readings.items()),
                 multiplier=None if ordinal else _multiplier(after, language),
                 ordinal=ordinal,
-                units=tuple(readings.items()),
             )
         )
-    for match in _ORDINAL_WORD.finditer(text):
-        rank = next(int(name[1:]) for name, words in match.groupdict().items() if words)
+    ranks = [
+        (
+            match,
+            next(int(name[1:]) for name, found in match.groupdict().items() if found),
+        )
+        for match in _ORDINAL_WORD.finditer(text)
+    ]
+    ranks += [
+        (match, _CHINESE_DIGITS.index(match.group(1)) + 1)
+        for match in _CHINESE_ORDINAL.finditer(text)
+    ]
+    for match, rank in ranks:
         numbers.append(
             Number(
                 text=match.group(0),
-                readings=frozenset({Decimal(rank)}),
+                readings=((Decimal(rank), Decimal(1)),),
                 ordinal=True,
-                units=((Decimal(rank), Decimal(1)),),
             )
         )
     if language == "fr":
@@ -372,9 +386,10 @@ def numbers_named(text: str, language: str = "en") -> list[Number]:
             numbers.append(
                 Number(
                     text=match.group(0),
-                    readings=frozenset({value}),
-                    multiplier=_multiplier(text[match.end() :], language),
-                    units=((value, Decimal(1)),),
+                    readings=((value, Decimal(1)),),
+                    multiplier=_multiplier(
+                        text[match.end() : match.end() + 40], language
+                    ),
                 )
             )
     return numbers
@@ -387,7 +402,7 @@ def states(number: Number, value: Decimal, scale: int, *, rounded=False) -> bool
     1 782,75; not « 1 700 »)."""
     whole = Decimal(value).scaleb(scale)
     power = number.multiplier if number.multiplier is not None else _TEN**scale
-    for reading, unit in number.units:
+    for reading, unit in number.readings:
         written = reading * power
         for target in {whole, abs(whole)}:
             if rounded:
