@@ -448,6 +448,10 @@ def test_formulas_are_evaluated_safely():
         "(-8) ^ (1 / 3)",
         "2 <= 3",
         "True + 1",
+        "1j * 2",
+        "9" * 400 + " * 1",
+        "(" * 300 + "1" + ")" * 300,
+        "1 +" * 300 + " 1",
         "",
     ]:
         with pytest.raises(ExpressionError):

@@ -47,11 +47,23 @@ from articles.models import Article
 
 from . import derived, formatting, statistics
 from .exports import FORMULA_START
-from .models import Acknowledgement, Basis, Figure, Nature, Pair, Target, Unit
+from .models import (
+    SERIES_BASES,
+    Acknowledgement,
+    Basis,
+    Figure,
+    Nature,
+    Pair,
+    Target,
+    Unit,
+)
 from .views import download, pair_detail
 
 ERROR = "erreur"
 WARNING = "avertissement"
+# Inconsistencies about no figure: an acknowledgement (a note beside a
+# figure) cannot close them.
+STORY, COMPUTATION, EXPORT = "nombre-sans-chiffre", "calcul", "export"
 
 
 @dataclass(frozen=True)
@@ -69,15 +81,16 @@ def find(figures, targets, stories=()) -> list[Inconsistency]:
     """Every inconsistency in these figures, targets and stories (objects with
     ``slug``, ``title`` and ``body``), acknowledged or not, by key."""
     figures = list(figures)
+    trackers = [derived.track(target, figures) for target in targets]
     found = [
-        *_about_figures(figures, targets),
-        *_computations(figures, targets),
+        *_about_figures(figures, trackers),
+        *_computations(figures, trackers),
         *_stories(stories),
     ]
     return sorted(found, key=lambda i: i.key)
 
 
-def _about_figures(figures, targets):
+def _about_figures(figures, trackers):
     series = derived.by_series(figures)
     return [
         *_unsourced(figures),
@@ -85,7 +98,7 @@ def _about_figures(figures, targets):
         *_story_words(figures),
         *_changes(figures),
         *_parts_above_whole(series),
-        *_targets(targets, figures),
+        *_targets(trackers, figures),
     ]
 
 
@@ -93,7 +106,8 @@ def find_all() -> list[Inconsistency]:
     """Every inconsistency about one figure in the database, acknowledged or
     not: those an ``Acknowledgement`` may close."""
     figures = list(Figure.objects.for_display())
-    return sorted(_about_figures(figures, _all_targets()), key=lambda i: i.key)
+    trackers = [derived.track(target, figures) for target in _all_targets()]
+    return sorted(_about_figures(figures, trackers), key=lambda i: i.key)
 
 
 def find_everything() -> list[Inconsistency]:
@@ -125,7 +139,7 @@ def acknowledgement_problem(check_key, figure_id) -> str | None:
     found = {i.key: i for i in find_all()}
     inconsistency = found.get(check_key)
     if inconsistency is None:
-        if check_key.startswith(("nombre-sans-chiffre:", "calcul:", "export:")):
+        if check_key.split(":")[0] in (STORY, COMPUTATION, EXPORT):
             return (
                 "Cette incohérence ne concerne aucun chiffre et ne se reconnaît "
                 "pas\u202f: corrigez-la (check_figures dit comment)."
@@ -155,7 +169,7 @@ def _unsourced(figures):
     for f in figures:
         if f.source_id is not None or f.nature != Nature.REPORTED:
             continue
-        if f.basis in (Basis.GACS, Basis.KZ_NATIONAL):
+        if f.basis in SERIES_BASES:
             found.append(
                 Inconsistency(
                     key=f"base-sans-source:{f.slug}",
@@ -295,10 +309,9 @@ def _parts_above_whole(series):
 # --- Targets --------------------------------------------------------------
 
 
-def _targets(targets, figures):
+def _targets(trackers, figures):
     found = []
-    for target in targets:
-        tracker = derived.track(target, figures)
+    for tracker in trackers:
         found += _ignored(tracker, figures)
         if tracker.out_of_reach:
             found.append(_out_of_reach(tracker))
@@ -370,6 +383,9 @@ _OPERATORS = {
 _SIGNS = {ast.USub: operator.neg, ast.UAdd: operator.pos}
 
 
+MAX_EXPRESSION = 500
+
+
 class ExpressionError(ValueError):
     pass
 
@@ -379,14 +395,20 @@ def evaluate(expression: str) -> float:
     ``/``), ``^`` as a power and parentheses; anything else is refused."""
     if "**" in expression:
         raise ExpressionError("« ** » n’est pas une opération des formules (« ^ »).")
+    # The site's formulas are a line long; a longer one is not the site's.
+    if len(expression) > MAX_EXPRESSION:
+        raise ExpressionError(f"formule de plus de {MAX_EXPRESSION} caractères")
     try:
         tree = ast.parse(expression.replace("^", "**"), mode="eval")
-    except SyntaxError as error:
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
         raise ExpressionError(f"formule illisible\u202f: {expression}") from error
 
     def value(node):
         if isinstance(node, ast.Constant) and type(node.value) in (int, float):
-            return float(node.value)
+            try:
+                return float(node.value)
+            except OverflowError as error:
+                raise ExpressionError(f"nombre trop grand dans {expression}") from error
         if isinstance(node, ast.UnaryOp) and type(node.op) in _SIGNS:
             return _SIGNS[type(node.op)](value(node.operand))
         if isinstance(node, ast.BinOp) and type(node.op) in _OPERATORS:
@@ -413,14 +435,13 @@ def _agrees(computed: float, value: Decimal) -> bool:
     return abs(computed - float(value)) <= max(1e-9 * abs(float(value)), half, 1e-12)
 
 
-def _computations(figures, targets):
+def _computations(figures, trackers):
     """Computed values that their own formula does not give."""
     values = [
         *derived.yearly_changes(figures),
         *(c for d in derived.discrepancies(figures) for c in d.computed),
+        *(v for tracker in trackers for v in tracker.derived_values()),
     ]
-    for target in targets:
-        values += derived.track(target, figures).derived_values()
     found, seen = [], set()
     for value in values:
         if value.key in seen:
@@ -436,7 +457,7 @@ def _computations(figures, targets):
             problem = f"la formule {value.expression} donne {computed:.6g}"
         found.append(
             Inconsistency(
-                key=f"calcul:{value.key}",
+                key=f"{COMPUTATION}:{value.key}",
                 figure=None,
                 message=f"{value.label}\u202f: le site affiche "
                 f"{formatting.plain_number(value.value)}, mais {problem}. Erreur "
@@ -457,7 +478,7 @@ def _stories(stories):
         for statistic in statistics.statistics_in(story.body):
             found.append(
                 Inconsistency(
-                    key=f"nombre-sans-chiffre:{story.slug}:{statistic.words}",
+                    key=f"{STORY}:{story.slug}:{statistic.words}",
                     figure=None,
                     message=f"« {story.title} » écrit « {statistic.words} » sans "
                     "fiche. Remplacez ces mots par le jeton d’un chiffre sourcé "
@@ -581,7 +602,7 @@ def export_differences(pairs) -> list[Inconsistency]:
 
 def _export(pair, key, problem):
     return Inconsistency(
-        key=f"export:{pair.slug}:{key}",
+        key=f"{EXPORT}:{pair.slug}:{key}",
         figure=None,
         message=f"Téléchargements de {pair} ({key})\u202f: {problem}. Erreur du "
         "site, pas d’un chiffre\u202f: à signaler à l’équipe technique.",
