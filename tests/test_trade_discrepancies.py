@@ -210,23 +210,36 @@ def test_without_a_pair_page_the_inputs_link_to_their_sources(client, db):
 def test_the_box_reads_figures_and_series_in_two_queries(
     db, django_assert_num_queries
 ):
-    """However many figures the pair has and stories cite: the story's
-    figures with the series (one query), and the editors' notes (one)."""
+    """However many figures the story and the series have, and however many
+    stories cite them: the story's figures with the series (one query), and
+    the editors' notes (one)."""
     pair = make_pair()
     story = make_article()
-    stated_change_between(pair.first, pair.second, story)
+    stated = stated_change_between(pair.first, pair.second, story)
     with django_assert_num_queries(2):
         html = key_figures_html(story)
     assert len(BeautifulSoup(html, "html.parser").select(".discrepancy data")) == 1
 
     where = {"reporter": pair.first, "partner": pair.second}
+    level, change = stated.indicator.change_of, stated.indicator
     others = [make_article() for _ in range(5)]
     for year in range(2000, 2020):
-        make_figure(year=year, stories=others, **where)
-        make_figure(year=year, stories=[story], **where)
-    stated_change_between(pair.second, pair.first, story)
+        # The series grows (43,8 every year: no change at all)...
+        make_figure(indicator=level, year=year, stories=others, **where)
+        # ...and so do the story's figures, each stating +9,2 %.
+        if year > 2000:
+            make_figure(
+                indicator=change,
+                year=year,
+                value="9.2",
+                basis=Basis.STATEMENT,
+                source=None,
+                stories=[story, *others],
+                **where,
+            )
     with django_assert_num_queries(2):
         html = key_figures_html(story)
     soup = BeautifulSoup(html, "html.parser")
-    assert len(soup.select(".key-figures__item")) == 22
-    assert len(soup.select(".discrepancy data")) == 2
+    assert len(soup.select(".key-figures__item")) == 20
+    computed = sorted(d.get_text() for d in soup.select(".discrepancy data"))
+    assert computed == [f"+6,8{NNBSP}%"] + [f"0,0{NNBSP}%"] * 19

@@ -23,22 +23,30 @@ def key_figures_html(story):
     series of the same two countries contradict, the computation
     (``derived.discrepancies``). Two queries, however many figures and stories:
     the story's figures and those series are read together."""
-    cited = Figure.stories.through.objects.filter(
-        figure_id=OuterRef("pk"), article_id=story.pk
-    )
-    same_countries = Figure.objects.filter(stories=story).filter(
+    links = Figure.stories.through.objects.filter(article_id=story.pk)
+    own = Figure.objects.filter(stories=story)
+    same_countries = own.filter(
         Q(reporter=OuterRef("reporter"), partner=OuterRef("partner"))
         | Q(reporter=OuterRef("partner"), partner=OuterRef("reporter"))
     )
-    # A figure only drafts cite is not published: it never enters the series.
-    series = Figure.objects.published().filter(Exists(same_countries))
-    read = (
-        (Figure.objects.filter(Exists(cited)) | series)
-        .annotate(in_story=Exists(cited))
+    # Only the levels the story's changes measure (Indicator.change_of) can
+    # confirm or contradict them; a figure only drafts cite is not published
+    # and never enters a series.
+    series = (
+        Figure.objects.published()
+        .filter(indicator__in=own.values("indicator__change_of"))
+        .filter(Exists(same_countries))
+    )
+    # Two lists of keys rather than one condition over both: the database
+    # reads each through an index instead of testing every figure it holds.
+    read = list(
+        Figure.objects.filter(
+            Q(pk__in=links.values("figure_id")) | Q(pk__in=series.values("pk"))
+        )
+        .annotate(in_story=Exists(links.filter(figure_id=OuterRef("pk"))))
         .for_display()
         .with_pair()
     )
-    read = list(read)
     figures = [f for f in read if f.in_story]
     pairs = dict.fromkeys((f.pair_slug, f.pair_name) for f in figures if f.pair_slug)
     discrepancies = {
