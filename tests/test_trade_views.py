@@ -278,6 +278,11 @@ def test_pair_page_sets_french_typography(client, trade_seeded):
     assert "bien plus que le double des statistiques kazakhes" in (
         page.select_one(".tracker .figure-note").get_text()
     )
+    # Source titles are marked in their language, so they are read as such.
+    titles = {a.get_text(): a.get("lang") for a in page.select(".sources a")}
+    caspian = "China’s Trade Grip on Central Asia Grows—But Data Raise Questions"
+    assert titles[caspian] == "en"
+    assert titles["新闻背景｜哈萨克斯坦共和国"] == "zh"
     for element in page.select("script, style, q, blockquote, .related, .sources a"):
         element.decompose()
     for text in (*head, page.body.get_text()):
