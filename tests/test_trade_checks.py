@@ -500,6 +500,16 @@ def test_row_on_one_side_only_is_caught(monkeypatch):
 # --- The seed and the command ----------------------------------------------
 
 
+def test_seed_loader_counts_the_acknowledgements_it_creates(db):
+    call_command("load_seed", stdout=StringIO())
+    out = StringIO()
+    call_command("load_trade_seed", stdout=out)
+    assert f"{len(SEED_ACKNOWLEDGED)} incohérence(s) reconnue(s)." in out.getvalue()
+    assert set(Acknowledgement.objects.values_list("check_key", flat=True)) == (
+        SEED_ACKNOWLEDGED
+    )
+
+
 def test_seed_passes_with_only_acknowledged_items(trade_seeded):
     printed = check_figures()
     assert f"{len(SEED_ACKNOWLEDGED)} incohérence(s) reconnue(s)" in printed

@@ -114,8 +114,10 @@ def find_everything() -> list[Inconsistency]:
     """``find_all`` plus what concerns no single figure: the computations,
     every story's body (drafts included: better known before publishing) and
     every pair page against its downloads."""
-    stories = Article.objects.only("slug", "title", "body", "status").order_by("slug")
-    found = find(Figure.objects.for_display(), _all_targets(), stories)
+    stories = Article.objects.only("slug", "title", "body").order_by("slug")
+    found = find(
+        Figure.objects.for_display(), _all_targets(), stories.iterator(chunk_size=500)
+    )
     found += export_differences(Pair.objects.select_related("first", "second"))
     return sorted(found, key=lambda i: i.key)
 
