@@ -117,3 +117,13 @@ def test_a_target_written_in_a_story_cannot_be_renamed():
     with pytest.raises(ValidationError) as error:
         target.full_clean()
     assert "[[objectif:doubler]]" in error.value.message_dict["slug"][0]
+
+
+def test_a_target_starts_only_from_a_sourced_figure_of_its_series():
+    unsourced = make_figure(source=None, basis=Basis.STATEMENT)
+    target = make_target(baseline=unsourced)
+    with pytest.raises(ValidationError) as error:
+        target.full_clean()
+    assert "série suivie" in error.value.message_dict["baseline"][0]
+    target.baseline = make_figure(basis=Basis.GACS)
+    target.full_clean()

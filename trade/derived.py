@@ -474,8 +474,9 @@ def _path_value(tracker, year, growth, suffix="") -> Derived:
         value=_level(start.value, growth, elapsed),
         unit=target.unit,
         scale=target.scale,
-        formula=f"{formatting.format_number(start.value)} × (1 + croissance "
-        f"nécessaire)^{elapsed}",
+        formula=f"{formatting.format_number(start.value)} × "
+        f"({formatting.format_number(tracker.amount)} ÷ "
+        f"{formatting.format_number(start.value)})^({elapsed}/{years})",
         inputs=(start,),
         other_inputs=((tracker.key, amount),),
         # (1 + growth) is (amount / start)^(1 / years): the same number.
@@ -578,14 +579,18 @@ def _part_years(tracker, figures, key, annual, growth) -> list[PartYear]:
             parts.append(PartYear(figure, False, "sans source, il n’entre dans aucun calcul"))
             continue
         if not figure.is_sourced_series() or series_key(figure) != key:
-            parts.append(
-                PartYear(
-                    figure,
-                    False,
-                    f"{figure.get_basis_display()}, pas la série suivie "
-                    f"({Basis(target.basis).label})\u202f: il n’entre pas dans le "
-                    "calcul",
+            if figure.basis == target.basis:
+                why = (
+                    f"déclaré par {figure.reporter.name}, pas la série suivie "
+                    f"({Basis(target.basis).label})"
                 )
+            else:
+                why = (
+                    f"{figure.get_basis_display()}, pas la série suivie "
+                    f"({Basis(target.basis).label})"
+                )
+            parts.append(
+                PartYear(figure, False, f"{why}\u202f: il n’entre pas dans le calcul")
             )
             continue
         history = [

@@ -584,6 +584,17 @@ class Target(models.Model):
                 story.save(update_fields=["body"])
 
     def clean(self):
+        baseline = self.baseline if self.baseline_id else None
+        if baseline is not None and not (
+            baseline.is_sourced_series() and baseline.basis == self.basis
+        ):
+            raise ValidationError(
+                {
+                    "baseline": "Le chiffre de départ doit être sourcé et de la "
+                    f"série suivie ({Basis(self.basis).label}) : sinon le calcul "
+                    "ne peut pas partir de lui."
+                }
+            )
         if self.pk:
             old = Target.objects.filter(pk=self.pk).values_list("slug", flat=True)
             old = old.first()
