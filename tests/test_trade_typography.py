@@ -166,7 +166,7 @@ def test_editors_notes_are_spaced_as_french_prints_them():
         "6,8 % ; la frontière : « 1 700 kilomètres » !"
     )
     assert french_text(note) == (
-        f"Les douanes (41,02{NBSP}milliards de dollars en 2023, 43,82 en 2024) "
+        f"Les douanes (41,02{NBSP}milliards de dollars en 2023, 43,82{NBSP}en 2024) "
         f"donnent 6,8{NNBSP}%{NNBSP}; la frontière{NNBSP}: «{NNBSP}1{NNBSP}700"
         f"{NBSP}kilomètres{NNBSP}»{NNBSP}!"
     )

@@ -79,20 +79,16 @@ def number(value):
     return formatting.format_number(value)
 
 
-_UNIT_WORDS = r"(?:milliards?|millions?|dollars|yuans|kilomètres?|pour cent)"
-_TEXT_RULES = [
-    # « 6,8 % »: the sign stays with its number, a narrow space apart.
-    (re.compile(r"(?<=\d)[ \u00a0]?%"), formatting.NNBSP + "%"),
-    # « 1 700 kilomètres », « 41,02 milliards »: never broken at the line's end.
-    (re.compile(rf"(?<=\d) (?={_UNIT_WORDS}(?!\w))"), formatting.NBSP),
-]
+# « 6,8 % »: the sign stays with its number, a narrow space apart.
+_PERCENT = re.compile(r"(?<=\d)[ \u00a0]?%")
 
 
 @register.filter(is_safe=True)
 def french_text(text):
-    """What an editor typed (a note), spaced as French prints it: the story
-    body's rules (« », ; : ! ?, thousands) plus a number's unit and « % »."""
-    text = french_spacing(str(text))
-    for pattern, replacement in _TEXT_RULES:
-        text = pattern.sub(replacement, text)
-    return text
+    """What an editor typed (a note, a publisher's name), spaced as French
+    prints it: numbers as ``formatting.typeset`` sets a story's words (no
+    break before a unit), then the story body's rules (« », ; : ! ?), and
+    « % » kept with its number."""
+    # typeset() first: it folds every kind of space, narrow ones included.
+    text = french_spacing(formatting.typeset(str(text)))
+    return _PERCENT.sub(formatting.NNBSP + "%", text)
