@@ -135,6 +135,8 @@ def test_acknowledgement_needs_a_real_key_of_its_own_figure(trade_seeded):
     for key, message in [
         ("variation:inventee", "Aucune incohérence n’a cette clé"),
         ("sans-source:kz-cn-2025-s1", "concerne le chiffre kz-cn-2025-s1"),
+        ("nombre-sans-chiffre:une-breve:12 %", "ne se reconnaît pas"),
+        ("calcul:variation:a:b", "ne se reconnaît pas"),
     ]:
         with pytest.raises(ValidationError, match=message):
             Acknowledgement(figure=figure, check_key=key, note="n").full_clean()

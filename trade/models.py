@@ -648,23 +648,10 @@ class Acknowledgement(models.Model):
 
     def clean(self):
         # Imported here: the checks read these models.
-        from .checks import find_all
+        from .checks import acknowledgement_problem
 
         if not self.check_key or not self.figure_id:
             return
-        found = {i.key: i for i in find_all()}
-        inconsistency = found.get(self.check_key)
-        if inconsistency is None:
-            raise ValidationError(
-                {
-                    "check_key": "Aucune incohérence n’a cette clé : copiez-la depuis "
-                    "check_figures ou la page du chiffre."
-                }
-            )
-        if inconsistency.figure.pk != self.figure_id:
-            raise ValidationError(
-                {
-                    "check_key": f"Cette incohérence concerne le chiffre "
-                    f"{inconsistency.figure.slug}."
-                }
-            )
+        problem = acknowledgement_problem(self.check_key, self.figure_id)
+        if problem:
+            raise ValidationError({"check_key": problem})
