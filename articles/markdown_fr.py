@@ -2,7 +2,9 @@
 
 Smarty turns straight quotes into typographic ones (French guillemets for
 double quotes); a tree processor then puts the narrow no-break space that
-French typography wants inside « » and before ; : ! ?, outside code.
+French typography wants inside « », before ; : ! ? % and between groups of
+thousands, and a no-break space between a number and the word after it
+(« 43,8 milliards »), outside code.
 """
 import re
 import xml.etree.ElementTree as etree
@@ -13,12 +15,27 @@ from markdown.treeprocessors import Treeprocessor
 
 NNBSP = "\u202f"
 
+NBSP = "\u00a0"
+# The words a number is kept with on one line: units, scales, currencies.
+UNITS = [
+    "milliards?", "millions?", "milliers?", "billions?", "mille",
+    "dollars?", "euros?", "yuans?", "tenges?", "roubles?",
+    "kilomètres?", "km", "mètres?", "tonnes?", "pour cent", "points?",
+    "ans", "mois", "jours?", "heures?", "fois", "habitants?",
+]
+
 _SPACE_RULES = [
-    (re.compile(r"«[ \u00a0]*"), "«" + NNBSP),
-    (re.compile(r"[ \u00a0]*»"), NNBSP + "»"),
-    (re.compile(r"(?<=\S)[ \u00a0]+([;:!?])(?=\s|$)"), NNBSP + r"\1"),
+    # Any space already there is replaced, so that typesetting twice (a title
+    # saved again) changes nothing.
+    (re.compile(r"«[ \u00a0\u202f]*"), "«" + NNBSP),
+    (re.compile(r"[ \u00a0\u202f]*»"), NNBSP + "»"),
+    (re.compile(r"(?<=\S)[ \u00a0\u202f]+([;:!?])(?=\s|$)"), NNBSP + r"\1"),
+    # A percentage keeps its sign: « 9,2 % ».
+    (re.compile(r"(?<=\d)[ \u00a0\u202f]?%"), NNBSP + "%"),
     # Thousands groups: 1 700 kilomètres stays on one line.
     (re.compile(r"(?<=\d)[ \u00a0](?=\d{3}\b)"), NNBSP),
+    # And with its unit: no line break between « 43,8 » and « milliards ».
+    (re.compile(rf"(?<=\d)[ \u00a0](?=(?:{'|'.join(UNITS)})\b)"), NBSP),
 ]
 
 _SKIP_TAGS = {"code", "pre", "kbd", "samp"}

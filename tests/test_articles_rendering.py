@@ -64,6 +64,26 @@ def test_french_quotes_and_apostrophes_are_typographic():
     assert "«\u202fla Ceinture et la Route\u202f»" in html
 
 
+def test_numbers_keep_their_unit_and_percent_sign_on_the_line():
+    html = render_markdown("Soit 43,8 milliards de dollars, 1 700 km et 9,2 %.")
+    assert "43,8&nbsp;milliards" in html
+    assert "1\u202f700&nbsp;km" in html
+    assert "9,2\u202f%." in html
+    # A year or a number before an ordinary word may break as any word does.
+    assert "En 2024 les" in render_markdown("En 2024 les échanges")
+
+
+def test_french_spacing_twice_changes_nothing():
+    from articles.markdown_fr import french_typography
+
+    once = french_typography("« Doubler » d'ici 2030 : 9,2 % ; 1 700 kilomètres !")
+    assert once == (
+        "«\u202fDoubler\u202f» d\u2019ici 2030\u202f: 9,2\u202f%\u202f; "
+        "1\u202f700\u00a0kilomètres\u202f!"
+    )
+    assert french_typography(once) == once
+
+
 def test_code_keeps_its_spaces():
     html = render_markdown("`a : b`")
     assert "<code>a : b</code>" in html

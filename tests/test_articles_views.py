@@ -52,7 +52,7 @@ def test_story_page_shows_the_whole_story(client, seeded):
     assert time.get_text(" ", strip=True) == "23 août 2025 à 9\u00a0h\u00a040 (UTC+02:00)"
     body = article.select_one(".story__body")
     assert len(body.find_all("p")) == 9
-    assert "43,8 milliards de dollars" in body.get_text()
+    assert "43,8\u00a0milliards de dollars" in body.get_text()
     assert "Loading" not in response.content.decode()
     topics = [a.get_text() for a in article.select(".story__footer a[rel=tag]")]
     assert "Commerce international" in topics

@@ -80,7 +80,8 @@ def test_site_feed_carries_every_published_story_in_full(client, seeded, name):
         )
     lead = feed.entries[-1]
     assert as_utc(lead.published_parsed) == SEED_INSTANT
-    assert "43,8 milliards de dollars" in lead.content[0].value
+    lead_text = BeautifulSoup(lead.content[0].value, "html.parser").get_text()
+    assert "43,8\u00a0milliards de dollars" in lead_text
     assert len(BeautifulSoup(lead.content[0].value, "html.parser").find_all("p")) == 9
 
 

@@ -243,3 +243,45 @@ def test_the_box_reads_figures_and_series_in_two_queries(
     assert len(soup.select(".key-figures__item")) == 20
     computed = sorted(d.get_text() for d in soup.select(".discrepancy data"))
     assert computed == [f"+6,8{NNBSP}%"] + [f"0,0{NNBSP}%"] * 19
+
+
+def test_a_part_year_discrepancy_is_in_the_table_and_the_downloads(client, trade_seeded):
+    import csv
+    import io
+    import json
+    from datetime import date
+
+    customs = Figure.objects.get(slug="cn-kz-2024-douanes")
+    change = Figure.objects.get(slug="cn-kz-2025-variation").indicator
+    where = {
+        "reporter": customs.reporter,
+        "partner": customs.partner,
+        "basis": Basis.GACS,
+        "source": customs.source,
+    }
+    for slug, year, value in (("s1-2024", 2024, "20.1"), ("s1-2025", 2025, "22.1")):
+        make_figure(
+            slug=slug,
+            indicator=customs.indicator,
+            period_start=date(year, 1, 1),
+            period_end=date(year, 6, 30),
+            value=value,
+            **where,
+        )
+    make_figure(
+        slug="s1-2025-variation",
+        indicator=change,
+        period_start=date(2025, 1, 1),
+        period_end=date(2025, 6, 30),
+        value="15",
+        **where,
+    )
+    key = "variation:s1-2024:s1-2025"
+    on_page = {
+        d["data-id"]: d["value"] for d in page(client, PAIR_URL).select("data[data-id]")
+    }
+    assert on_page[key] == "10.0"
+    rows = csv.DictReader(io.StringIO(client.get(f"{PAIR_URL}donnees.csv").content.decode()))
+    assert {row["id"]: row["value"] for row in rows}[key] == "10.0"
+    data = json.loads(client.get(f"{PAIR_URL}donnees.json").content)
+    assert key in {row["id"] for row in data["derived"]}

@@ -1,3 +1,4 @@
+import html
 import json
 from decimal import Decimal
 
@@ -75,7 +76,7 @@ def test_the_storys_border_and_investor_rank_have_records_of_their_exact_scope(
     # The article's wording stays, now written by the records.
     assert "[[chiffre:kz-cn-frontiere:article]]" in trade_seeded.body
     assert "[[chiffre:kz-cn-investisseurs-rang:article]]" in trade_seeded.body
-    text = " ".join(strip_tags(trade_seeded.body_html).split())
+    text = " ".join(html.unescape(strip_tags(trade_seeded.body_html)).split())
     assert "frontière commune de 1 700 kilomètres" in text
     assert "la quatrième source d’investissement étranger" in text
     assert 'title="Source : Altyn Orda" rel="noopener noreferrer">quatrième</a>' in (

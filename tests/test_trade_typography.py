@@ -166,7 +166,7 @@ def test_editors_notes_are_spaced_as_french_prints_them():
         "6,8 % ; la frontière : « 1 700 kilomètres » !"
     )
     assert french_text(note) == (
-        f"Les douanes (41,02{NBSP}milliards de dollars en 2023, 43,82{NBSP}en 2024) "
+        f"Les douanes (41,02{NBSP}milliards de dollars en 2023, 43,82 en 2024) "
         f"donnent 6,8{NNBSP}%{NNBSP}; la frontière{NNBSP}: «{NNBSP}1{NNBSP}700"
         f"{NBSP}kilomètres{NNBSP}»{NNBSP}!"
     )
@@ -198,24 +198,7 @@ def test_a_note_typed_with_plain_spaces_reads_in_french(client):
     )
 
 
-# The story cards' titles and standfirsts are typeset by articles, whose
-# rules do not yet keep a number with its unit: these pages pass once they do
-# (strict: the marks must then go).
-CARD_TITLES = (
-    "story titles and standfirsts in cards (articles/markdown_fr.py has no rule "
-    "keeping a number with its unit): « Kazakhstan et Chine\u202f: une frontière "
-    "commune de 1\u202f700 kilomètres », « Premier semestre 2025\u202f: 21,8 "
-    "milliards de dollars d’échanges… », « Commerce sino-kazakh\u202f: 43,8 "
-    "milliards de dollars en 2024 », « …s’est élevé à 21,8 milliards de "
-    "dollars. », « …a atteint 43,8 milliards de dollars en 2024. »"
-)
-WITH_CARDS = pytest.mark.xfail(strict=True, raises=AssertionError, reason=CARD_TITLES)
-PAGES = [
-    pytest.param("story", marks=WITH_CARDS),
-    pytest.param("pair", marks=WITH_CARDS),
-    "index",
-    pytest.param("country", marks=WITH_CARDS),
-]
+PAGES = ["story", "pair", "index", "country"]
 
 
 def url_of(page, story):
@@ -245,13 +228,6 @@ def test_pages_with_figures_follow_french_number_typography(
     assert typography_faults(html) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="trade/feeds.py CountryFeed.description writes « Les derniers articles "
-    "et brèves sur le pays : Kazakhstan. » with a plain space before the colon; "
-    "and the items' titles and descriptions: " + CARD_TITLES,
-)
 def test_the_country_feed_follows_french_number_typography(client, trade_seeded):
     url = reverse("trade:country_feed_rss", args=["kazakhstan"])
     _, feed, _ = fetch_feed(client, url)

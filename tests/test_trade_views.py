@@ -304,7 +304,7 @@ def test_pair_page_lists_only_published_stories_citing_its_figures(
     Figure.objects.get(slug="kz-cn-2024").stories.add(draft)
     page = soup(client.get(PAIR_URL))
     titles = [a.get_text() for a in page.select(".related .card__title a")]
-    assert any("43,8 milliards" in t for t in titles)
+    assert any("43,8\u00a0milliards" in t for t in titles)
     assert "Brouillon secret" not in titles
 
 

@@ -440,8 +440,7 @@ def _agrees(computed: float, value: Decimal) -> bool:
 def _computations(figures, trackers):
     """Computed values that their own formula does not give."""
     values = [
-        *derived.yearly_changes(figures),
-        *(c for d in derived.discrepancies(figures) for c in d.computed),
+        *derived.computed_changes(figures),
         *(v for tracker in trackers for v in tracker.derived_values()),
     ]
     found, seen = [], set()

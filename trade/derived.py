@@ -137,6 +137,22 @@ def yearly_changes(figures) -> list[Derived]:
     return changes
 
 
+def computed_changes(figures) -> list[Derived]:
+    """Every change the site computes and shows: between consecutive years of
+    each series, then those a discrepancy compares a stated change with (a
+    part of a year against the same months a year earlier). The pair page's
+    table and the downloads list these, so that every computed value a page
+    shows is in the files."""
+    changes = yearly_changes(figures)
+    keys = {change.key for change in changes}
+    for discrepancy in discrepancies(figures):
+        for change in discrepancy.computed:
+            if change.key not in keys:
+                keys.add(change.key)
+                changes.append(change)
+    return changes
+
+
 def change_between(previous: Figure, current: Figure) -> Derived:
     """The change from one period to the same period a year later, in one series."""
     return Derived(

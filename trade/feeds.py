@@ -25,7 +25,7 @@ class CountryFeed(ListingFeed):
     def description(self, obj):
         if obj.query:
             return super().description(obj)
-        return f"Les derniers articles et brèves sur le pays : {obj.subject.name}."
+        return f"Les derniers articles et brèves sur le pays\u202f: {obj.subject.name}."
 
     def subject_link(self, subject):
         return subject.get_absolute_url()

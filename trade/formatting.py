@@ -6,10 +6,10 @@ the downloads' labels all call these functions.
 """
 
 import calendar
-import re
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from articles.markdown_fr import french_spacing
 from articles.templatetags.gazette import MONTHS, french_date
 
 NNBSP = "\u202f"
@@ -47,12 +47,10 @@ def format_number(value, places=None) -> str:
 
 
 def typeset(words: str) -> str:
-    """Words quoting a number as French sets it: narrow no-break spaces in its
-    thousands (« 1 700 ») and a no-break space before its unit (« 1 700
-    kilomètres » never breaks across lines)."""
-    words = " ".join(words.split())
-    words = re.sub(r"(?<=\d) (?=\d{3}(?!\d))", NNBSP, words)
-    return re.sub(r"(?<=\d) (?=[^\W\d])", NBSP, words)
+    """Words quoting a number as French sets it (the story body's rules):
+    narrow no-break spaces in its thousands (« 1 700 ») and before « % »,
+    a no-break space before its unit (« 1 700 kilomètres » never breaks)."""
+    return french_spacing(" ".join(words.split()))
 
 
 def plain_number(value, places=None) -> str:

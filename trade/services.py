@@ -223,7 +223,7 @@ def figure_words_link(
             if len(shared[words]) > 1:
                 others = ", ".join(s for s in shared[words] if s != figure.slug)
                 result.problems.append(
-                    f"{figure.slug} : dans « {story.title} », ses mots "
+                    f"{figure.slug}\u202f: dans « {story.title} », ses mots "
                     f"« {figure.story_words} » sont aussi ceux de {others} ; "
                     "écrivez le jeton à la main."
                 )
@@ -237,7 +237,7 @@ def figure_words_link(
             )
             if form is None:
                 result.problems.append(
-                    f"{figure.slug} : l’article écrit « {figure.story_words} », "
+                    f"{figure.slug}\u202f: l’article écrit « {figure.story_words} », "
                     f"le chiffre donne « {figure.display()} » ; "
                     "corrigez l’un ou l’autre."
                 )

@@ -87,7 +87,7 @@ def pair_detail(request, slug):
             if indicator.unit != Unit.PERCENT
             and (chart := charts.build(figures, indicator, trackers)) is not None
         ],
-        "changes": derived.yearly_changes(figures),
+        "changes": derived.computed_changes(figures),
         # Beside each stated change its series contradict, the computation.
         "discrepancies": {d.figure.pk: d for d in derived.discrepancies(figures)},
         "trackers": trackers,
@@ -118,7 +118,7 @@ def download(request, fmt, slug=None):
         )
     figures = list(figures)
     computed = {
-        "changes": derived.yearly_changes(figures),
+        "changes": derived.computed_changes(figures),
         "trackers": [
             derived.track(target, [f for f in figures if target.pair.holds(f)])
             for target in targets

@@ -1,12 +1,9 @@
 """Template tags that bring figures into story pages without articles knowing."""
 
-import re
-
 from django import template
 from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
 
-from articles.markdown_fr import french_spacing
 from gazette.pagecache import versioned
 from trade import derived, formatting
 from trade.models import Figure
@@ -79,16 +76,9 @@ def number(value):
     return formatting.format_number(value)
 
 
-# « 6,8 % »: the sign stays with its number, a narrow space apart.
-_PERCENT = re.compile(r"(?<=\d)[ \u00a0]?%")
-
-
 @register.filter(is_safe=True)
 def french_text(text):
     """What an editor typed (a note, a publisher's name), spaced as French
-    prints it: numbers as ``formatting.typeset`` sets a story's words (no
-    break before a unit), then the story body's rules (« », ; : ! ?), and
-    « % » kept with its number."""
-    # typeset() first: it folds every kind of space, narrow ones included.
-    text = french_spacing(formatting.typeset(str(text)))
-    return _PERCENT.sub(formatting.NNBSP + "%", text)
+    prints it: numbers as ``formatting.typeset`` sets a story's words, then
+    the story body's rules (« », ; : ! ? %)."""
+    return formatting.typeset(str(text))
