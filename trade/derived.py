@@ -400,24 +400,18 @@ def track(target: Target, figures) -> Tracker:
     if tracker.amount is None or years <= 0 or start.value <= 0:
         tracker.part_years = _part_years(tracker, figures, key, annual, None)
         return tracker
-    amount, start_value = (
-        formatting.plain_number(n) for n in (tracker.amount, start.value)
-    )
-    amount_input = ((tracker.key, amount),)
-    start_label = start.period_label()
-    tracker.required_growth = Derived(
-        label=f"Croissance annuelle nécessaire de {start_label} à "
+    amount_input = ((tracker.key, formatting.plain_number(tracker.amount)),)
+    end = date(target.target_year, 12, 31)
+    tracker.required_growth = _compound_growth(
+        label=f"Croissance annuelle nécessaire de {start.period_label()} à "
         f"{target.target_year}",
-        value=_growth(tracker.amount, start.value, years),
-        unit=Unit.PERCENT,
-        scale=0,
-        formula=f"({formatting.format_number(tracker.amount)} ÷ "
-        f"{formatting.format_number(start.value)})^(1/{years}) − 1",
+        key=f"{tracker.key}:croissance-necessaire",
+        final=tracker.amount,
+        first=start,
+        years=years,
         inputs=(start,),
         other_inputs=amount_input,
-        expression=f"(({amount} / {start_value}) ^ (1 / {years}) - 1) * 100",
-        key=f"{tracker.key}:croissance-necessaire",
-        period=(start.period_start, date(target.target_year, 12, 31)),
+        period=(start.period_start, end),
     )
     if target.multiplier is not None and target.target_value is not None:
         _multiplier_arithmetic(tracker, start, years)
@@ -426,20 +420,16 @@ def track(target: Target, figures) -> Tracker:
         tracker.path_value = _path_value(tracker, latest.period_start.year, growth)
         left = target.target_year - latest.period_start.year
         if left > 0 and latest.value > 0:
-            latest_value = formatting.plain_number(latest.value)
-            tracker.remaining_growth = Derived(
+            tracker.remaining_growth = _compound_growth(
                 label=f"Croissance annuelle nécessaire de {latest.period_label()} "
                 f"à {target.target_year}",
-                value=_growth(tracker.amount, latest.value, left),
-                unit=Unit.PERCENT,
-                scale=0,
-                formula=f"({formatting.format_number(tracker.amount)} ÷ "
-                f"{formatting.format_number(latest.value)})^(1/{left}) − 1",
+                key=f"{tracker.key}:croissance-restante",
+                final=tracker.amount,
+                first=latest,
+                years=left,
                 inputs=(latest,),
                 other_inputs=amount_input,
-                expression=f"(({amount} / {latest_value}) ^ (1 / {left}) - 1) * 100",
-                key=f"{tracker.key}:croissance-restante",
-                period=(latest.period_start, date(target.target_year, 12, 31)),
+                period=(latest.period_start, end),
             )
     tracker.part_years = _part_years(tracker, figures, key, annual, growth)
     return tracker
@@ -450,31 +440,52 @@ def _pace(tracker, by_year, latest, span, name) -> Derived | None:
     first = by_year.get(latest.period_start.year - span)
     if first is None or first.value <= 0:
         return None
-    now, before = (formatting.plain_number(f.value) for f in (latest, first))
-    if span == 1:
-        value = percent_change(latest, first)
-        formula = (
-            f"{formatting.format_number(latest.value)} ÷ "
-            f"{formatting.format_number(first.value)} − 1"
+    label = f"Rythme annuel {first.period_label()}\u2013{latest.period_label()}"
+    key, period = f"{tracker.key}:{name}", (first.period_start, latest.period_end)
+    if span > 1:
+        return _compound_growth(
+            label=label,
+            key=key,
+            final=latest.value,
+            first=first,
+            years=span,
+            inputs=(first, latest),
+            period=period,
         )
-        expression = change_expression(latest, first)
-    else:
-        value = _growth(latest.value, first.value, span)
-        formula = (
-            f"({formatting.format_number(latest.value)} ÷ "
-            f"{formatting.format_number(first.value)})^(1/{span}) − 1"
-        )
-        expression = f"(({now} / {before}) ^ (1 / {span}) - 1) * 100"
+    change = change_between(first, latest)
     return Derived(
-        label=f"Rythme annuel {first.period_label()}\u2013{latest.period_label()}",
-        value=value,
+        label=label,
+        value=change.value,
+        unit=change.unit,
+        scale=change.scale,
+        formula=change.formula,
+        inputs=change.inputs,
+        expression=change.expression,
+        key=key,
+        period=period,
+    )
+
+
+def _compound_growth(
+    *, label, key, final, first, years, inputs, period, other_inputs=()
+) -> Derived:
+    """The yearly growth that takes ``first`` (a figure) to ``final`` in
+    ``years`` years: (final ÷ first)^(1/years) − 1, in %."""
+    final_text, first_text = (
+        formatting.plain_number(n) for n in (final, first.value)
+    )
+    return Derived(
+        label=label,
+        value=_growth(final, first.value, years),
         unit=Unit.PERCENT,
         scale=0,
-        formula=formula,
-        inputs=(first, latest),
-        expression=expression,
-        key=f"{tracker.key}:{name}",
-        period=(first.period_start, latest.period_end),
+        formula=f"({formatting.format_number(final)} ÷ "
+        f"{formatting.format_number(first.value)})^(1/{years}) − 1",
+        inputs=inputs,
+        other_inputs=other_inputs,
+        expression=f"(({final_text} / {first_text}) ^ (1 / {years}) - 1) * 100",
+        key=key,
+        period=period,
     )
 
 
