@@ -5,7 +5,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from tests.factories import make_article, make_figure, make_pair, make_source
-from trade.derived import previous_period, track, yearly_changes
+from trade.derived import previous_period, yearly_changes
+from trade.tracking import track
 from trade.models import Basis, Figure, Nature, Scale, Target, Unit
 
 pytestmark = pytest.mark.django_db

@@ -45,7 +45,7 @@ from django.urls import reverse
 
 from articles.models import Article
 
-from . import derived, formatting, statistics
+from . import derived, formatting, statistics, tracking
 from .exports import FORMULA_START
 from .models import (
     SERIES_BASES,
@@ -81,7 +81,7 @@ def find(figures, targets, stories=()) -> list[Inconsistency]:
     """Every inconsistency in these figures, targets and stories (objects with
     ``slug``, ``title`` and ``body``), acknowledged or not, by key."""
     figures = list(figures)
-    trackers = [derived.track(target, figures) for target in targets]
+    trackers = [tracking.track(target, figures) for target in targets]
     found = [
         *_about_figures(figures, trackers),
         *_computations(figures, trackers),
@@ -106,7 +106,7 @@ def find_all() -> list[Inconsistency]:
     """Every inconsistency about one figure in the database, acknowledged or
     not: those an ``Acknowledgement`` may close."""
     figures = list(Figure.objects.for_display())
-    trackers = [derived.track(target, figures) for target in _all_targets()]
+    trackers = [tracking.track(target, figures) for target in _all_targets()]
     return sorted(_about_figures(figures, trackers), key=lambda i: i.key)
 
 

@@ -11,7 +11,7 @@ from articles.seo import absolute_url
 from articles.views import ArticleListView, by_slug_name, by_slug_or_404, cards
 from gazette.pagecache import versioned
 
-from . import charts, derived, exports
+from . import charts, derived, exports, tracking
 from .models import Country, Figure, Pair, Target, Unit
 
 
@@ -76,7 +76,7 @@ def pair_detail(request, slug):
         .order_by("-published_at")
     )
     sources = {f.source.pk: f.source for f in figures if f.source_id}
-    trackers = [derived.track(target, figures) for target in targets]
+    trackers = [tracking.track(target, figures) for target in targets]
     sources.update({t.target.source.pk: t.target.source for t in trackers})
     context = {
         "pair": pair,
@@ -120,7 +120,7 @@ def download(request, fmt, slug=None):
     computed = {
         "changes": derived.computed_changes(figures),
         "trackers": [
-            derived.track(target, [f for f in figures if target.pair.holds(f)])
+            tracking.track(target, [f for f in figures if target.pair.holds(f)])
             for target in targets
         ],
     }
