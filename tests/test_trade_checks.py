@@ -23,12 +23,11 @@ from trade import checks, derived, exports, formatting
 from trade.checks import (
     ERROR,
     WARNING,
-    ExpressionError,
     acknowledgement_problem,
-    evaluate,
     find_everything,
     open_inconsistencies,
 )
+from trade.formulas import ExpressionError, evaluate
 from trade.models import Acknowledgement, Basis, Figure, Scale, Target, Unit
 
 pytestmark = pytest.mark.django_db
