@@ -40,10 +40,10 @@ def test_pair_page_shows_chart_table_tracker_and_sources(client, trade_seeded):
         assert all(
             float(c["cx"]) >= 0 and float(c["cy"]) >= 0 for c in svg.select("circle")
         )
-        # One chart per indicator: trade, and Kazakh imports from China.
+        # One chart per indicator of two years or more: trade, imports, exports.
         indicator = svg.find("title").get_text().rsplit(", ", 1)[0]
         charts[indicator] = svg.get_text(" ")
-    assert len(charts) == 2
+    assert len(charts) == 3
     table_text = " ".join(t.get_text(" ") for t in page.select(".figures-table table"))
     published = Figure.objects.published()
     for figure in published:
@@ -55,7 +55,7 @@ def test_pair_page_shows_chart_table_tracker_and_sources(client, trade_seeded):
                 for f in published.filter(indicator=figure.indicator)
                 if f.is_annual()
             }
-            # A single year (the 2025 exports, the border) is no chart.
+            # A single year (the border) is no chart.
             if len(years) > 1:
                 assert figure.display() in charts[name]
             else:
