@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import feedgenerator
 from django.utils.html import escape
 
+import frontcache
 from .conditional import conditional_response, feed_validators
 from .filters import ArticleFilter, TopicArticleFilter, day_start, filter_query
 from .markdown_fr import french_typography
@@ -106,7 +107,14 @@ class StoryFeed(Feed):
             )
 
         validators = feed_validators(self.newest(obj), self.limit)
-        return conditional_response(request, validators, respond)
+        response = conditional_response(request, validators, respond)
+        return frontcache.keys(request, response, *self.cache_keys(obj))
+
+    def cache_keys(self, obj):
+        """The surrogate keys of what the feed shows (``frontcache``): a
+        topic's or a country's feed, only its subject's stories."""
+        subject = getattr(obj, "subject", None)
+        return ["feed"] if subject is None else [frontcache.key_for(subject)]
 
     def get_feed(self, obj, request):
         feed = super().get_feed(obj, request)

@@ -12,9 +12,11 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.decorators import method_decorator
 from django.utils.html import strip_tags
 from django.views.generic import DetailView, ListView, TemplateView
 
+import frontcache
 from gazette.pagecache import preload, versioned, versioned_many
 
 from .conditional import SITE_DATES, conditional_response, page_validators
@@ -108,6 +110,7 @@ def preview_url(article):
     return reverse("articles:preview", kwargs={"token": token})
 
 
+@method_decorator(frontcache.tagged("home", "nav"), name="dispatch")
 class HomeView(TemplateView):
     template_name = "articles/home.html"
     latest_count = 6
@@ -179,7 +182,9 @@ class ArticleDetailView(DetailView):
         if context["is_preview"]:
             add_never_cache_headers(response)
             response["X-Robots-Tag"] = "noindex, nofollow"
-        return response
+        topics = map(frontcache.key_for, context["topics"])
+        story = f"story:{self.object.pk}"
+        return frontcache.keys(self.request, response, story, *topics, "nav")
 
 
 class ArticlePreviewView(ArticleDetailView):
@@ -204,7 +209,8 @@ class ArticlePreviewView(ArticleDetailView):
         return Article.objects.all()
 
     def render_to_response(self, context, **response_kwargs):
-        response = super().render_to_response(context, **response_kwargs)
+        # Not the story page's: a preview names no key for the proxy.
+        response = DetailView.render_to_response(self, context, **response_kwargs)
         add_never_cache_headers(response)
         response["X-Robots-Tag"] = "noindex, nofollow"
         return response
@@ -369,6 +375,14 @@ class ArticleListView(ListView):
         ]
         return context
 
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        return frontcache.keys(self.request, response, *self.cache_keys(), "nav")
+
+    def cache_keys(self):
+        """The surrogate keys of what the page lists (``frontcache``)."""
+        return ["listing"]
+
     def feed_urls(self):
         """The RSS and Atom addresses of this listing's feed, before filters."""
         return reverse("articles:list_feed_rss"), reverse("articles:list_feed_atom")
@@ -393,6 +407,9 @@ class TopicDetailView(ArticleListView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(topic=self.topic, **kwargs)
 
+    def cache_keys(self):
+        return [frontcache.key_for(self.topic)]
+
     def feed_urls(self):
         slug = self.topic.slug
         return (
@@ -407,6 +424,7 @@ def initial(name):
     return letter if "A" <= letter <= "Z" else "0-9" if letter.isdigit() else "#"
 
 
+@method_decorator(frontcache.tagged("listing", "nav"), name="dispatch")
 class TopicIndexView(TemplateView):
     """« L’info de A à Z »: the topics with published stories, by initial."""
 

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "gazette",
     "articles",
     "trade",
+    "frontcache",
 ]
 
 MIDDLEWARE = [
@@ -228,6 +229,14 @@ GAZETTE_CDN_MAX_AGE = 60
 GAZETTE_CDN_STALE_WHILE_REVALIDATE = 30
 # Saving or deleting any model of these apps makes every cached page stale.
 GAZETTE_CONTENT_APPS = ["articles", "trade"]
+
+# The HTTP cache in front (frontcache, deploy/varnish/): how long it may keep
+# a public page, and where saves send soft purges of the pages' surrogate
+# keys (Varnish's PURGE with xkey-purge, e.g. http://127.0.0.1:8000/); empty:
+# no purge is sent.
+FRONTCACHE_MAX_AGE = 3600
+FRONTCACHE_PURGE_URL = os.environ.get("DJANGO_FRONTCACHE_PURGE_URL", "")
+FRONTCACHE_PURGE_TIMEOUT = 2
 
 # Security. Debug-off defaults pass `manage.py check --deploy`; a server
 # behind a TLS-terminating proxy on loopback (`make serve`) may turn the

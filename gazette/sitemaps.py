@@ -4,6 +4,7 @@ from django.contrib.sitemaps import views
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
+import frontcache
 from articles.seo import absolute_url, site_root
 from articles.sitemaps import NewsSitemap, StorySitemap, TopicSitemap
 from trade.sitemaps import PairSitemap
@@ -18,6 +19,7 @@ SITEMAPS = {
 NEWS = {"actualites": NewsSitemap}
 
 
+@frontcache.tagged("sitemap")
 def sitemap(request, sitemaps, **kwargs):
     """Django's sitemap view, on the site's own address (``site_root``)."""
     root = site_root(request)
@@ -26,6 +28,7 @@ def sitemap(request, sitemaps, **kwargs):
     )
 
 
+@frontcache.tagged("sitemap")
 @views.x_robots_tag
 def index(request):
     """Like Django's index view, on the site's own address (``site_root``)."""

@@ -5,6 +5,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
+import frontcache
 from articles.filters import ArticleFilter
 from articles.models import Article
 from articles.seo import absolute_url
@@ -59,6 +60,7 @@ def _published_pairs():
     return pairs
 
 
+@frontcache.tagged("figures", "nav")
 def index(request):
     return render(request, "trade/index.html", {"pairs": published_pairs()})
 
@@ -69,7 +71,7 @@ def pair_detail(request, slug):
     indicators = list({f.indicator.pk: f.indicator for f in figures}.values())
     tables = [(i, [f for f in figures if f.indicator_id == i.pk]) for i in indicators]
     targets = pair.targets.select_related("source", "baseline", "indicator")
-    stories = (
+    stories = list(
         cards(Article.objects.published())
         .filter(figures__in=[f.pk for f in figures])
         .distinct()
@@ -95,7 +97,9 @@ def pair_detail(request, slug):
         "stories": stories,
         "json_ld": _dataset_json_ld(request, pair, figures),
     }
-    return render(request, "trade/pair_detail.html", context)
+    response = render(request, "trade/pair_detail.html", context)
+    shown = (f"story:{story.pk}" for story in stories)
+    return frontcache.keys(request, response, frontcache.key_for(pair), *shown, "nav")
 
 
 def download(request, fmt, slug=None):
@@ -135,7 +139,8 @@ def download(request, fmt, slug=None):
         )
         response = HttpResponse(body, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return response
+    key = "figures" if slug is None else frontcache.key_for(pair)
+    return frontcache.keys(request, response, key)
 
 
 def _dataset_json_ld(request, pair, figures) -> str:
@@ -207,6 +212,9 @@ class CountryDetailView(ArticleListView):
             if self.country.pk in (pair.first_id, pair.second_id)
         ]
         return super().get_context_data(country=self.country, pairs=pairs, **kwargs)
+
+    def cache_keys(self):
+        return [frontcache.key_for(self.country)]
 
     def feed_urls(self):
         slug = self.country.slug

@@ -1,0 +1,90 @@
+"""Name what a public response shows, for the HTTP cache in front, and purge
+those names when the content changes.
+
+A response carries its surrogate keys (``keys()``) in an ``xkey`` header,
+which Varnish's xkey module indexes, and in ``Surrogate-Key``, which CDNs
+such as Fastly read; ``purge()`` sends a soft purge of keys to the endpoint
+``FRONTCACHE_PURGE_URL`` names, once the transaction commits. The signal
+receivers in ``frontcache.signals`` say which keys each change concerns.
+"""
+
+import logging
+import urllib.request
+from functools import wraps
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.cache import patch_cache_control
+
+logger = logging.getLogger(__name__)
+
+KEY_HEADERS = ("xkey", "Surrogate-Key")
+PURGE_HEADER = "xkey-purge"
+NOT_SHARED = ("private", "no-cache", "no-store")
+
+
+def keys(request, response, *names):
+    """Add the surrogate keys ``names`` to ``response`` and let a shared cache
+    keep it ``FRONTCACHE_MAX_AGE`` seconds. A response that asks to stay
+    private or uncached (a preview), or that answers a request with a
+    session (staff, whose pages are built for them), is left as it is.
+    Returns ``response``."""
+    cache_control = response.get("Cache-Control", "").lower()
+    private = any(word in cache_control for word in NOT_SHARED)
+    if private or settings.SESSION_COOKIE_NAME in request.COOKIES:
+        return response
+    known = response.get(KEY_HEADERS[0], "").split()
+    merged = " ".join(dict.fromkeys([*known, *names]))
+    for header in KEY_HEADERS:
+        response[header] = merged
+    # The site's page cache, outside the views, may shorten s-maxage to the
+    # next scheduled publication: a story coming due is then never missed.
+    patch_cache_control(response, public=True, s_maxage=settings.FRONTCACHE_MAX_AGE)
+    return response
+
+
+def tagged(*names):
+    """View decorator: ``keys(request, response, *names)`` on every response."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            return keys(request, view(request, *args, **kwargs), *names)
+
+        return wrapped
+
+    return decorator
+
+
+def key_for(obj):
+    """The key of a page's subject: ``topic:chine``, ``country:kz``."""
+    return f"{obj._meta.model_name}:{obj.slug}"
+
+
+def purge(names):
+    """Soft-purge the keys ``names`` at ``FRONTCACHE_PURGE_URL`` once the
+    current transaction commits (at once outside one). Nothing happens
+    without that setting; a proxy that is down or refuses is logged, and the
+    editor's save stands."""
+    url = settings.FRONTCACHE_PURGE_URL
+    names = sorted(set(names))
+    if url and names:
+        transaction.on_commit(lambda: send_purge(url, names))
+
+
+def send_purge(url, names):
+    """One PURGE request naming ``names``; True if the proxy accepted it."""
+    request = urllib.request.Request(
+        url, method="PURGE", headers={PURGE_HEADER: " ".join(names)}
+    )
+    try:
+        with urllib.request.urlopen(
+            request, timeout=settings.FRONTCACHE_PURGE_TIMEOUT
+        ) as response:
+            response.read()
+    except (OSError, ValueError) as error:  # URLError, HTTPError, timeouts
+        # Pages stay stale until their s-maxage runs out: worth a warning,
+        # never worth losing the editor's work.
+        logger.warning("Purge of %s at %s failed: %s", " ".join(names), url, error)
+        return False
+    return True

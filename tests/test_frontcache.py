@@ -1,0 +1,225 @@
+"""Surrogate keys on public responses, and the keys each change purges."""
+
+import logging
+from unittest import mock
+
+import pytest
+from django.urls import reverse
+
+import frontcache
+from articles.models import Correction, Status
+
+from .factories import (
+    make_article,
+    make_country,
+    make_figure,
+    make_pair,
+    make_topic,
+    make_user,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def xkeys(response):
+    assert response.status_code == 200
+    assert response["Surrogate-Key"] == response["xkey"]
+    cache_control = response["Cache-Control"]
+    assert "public" in cache_control and "s-maxage=" in cache_control
+    return set(response["xkey"].split())
+
+
+@pytest.fixture
+def story():
+    topic = make_topic(slug="chine")
+    story = make_article(slug="route-de-la-soie", topics=[topic])
+    country = make_country(slug="kazakhstan")
+    country.stories.add(story)
+    return story
+
+
+def test_story_page_names_story_topics_and_navigation(client, story):
+    response = client.get(story.get_absolute_url())
+    assert xkeys(response) == {f"story:{story.pk}", "topic:chine", "nav"}
+
+
+def test_home_and_listings_name_their_family(client, story):
+    assert xkeys(client.get(reverse("articles:home"))) == {"home", "nav"}
+    assert xkeys(client.get(reverse("articles:list"))) == {"listing", "nav"}
+    assert xkeys(client.get(reverse("articles:topics"))) == {"listing", "nav"}
+    filtered = client.get(reverse("articles:list"), {"topic": "chine"})
+    assert xkeys(filtered) == {"listing", "nav"}
+
+
+def test_topic_and_country_pages_name_only_their_subject(client, story):
+    topic = client.get(reverse("articles:topic", args=["chine"]))
+    assert xkeys(topic) == {"topic:chine", "nav"}
+    country = client.get(reverse("trade:country", args=["kazakhstan"]))
+    assert xkeys(country) == {"country:kazakhstan", "nav"}
+
+
+def test_feeds_name_feed_or_their_subject(client, story):
+    assert xkeys(client.get(reverse("articles:feed_rss"))) == {"feed"}
+    assert xkeys(client.get(reverse("articles:list_feed_atom"))) == {"feed"}
+    topic_feed = client.get(reverse("articles:topic_feed_rss", args=["chine"]))
+    assert xkeys(topic_feed) == {"topic:chine"}
+    country_feed = client.get(reverse("trade:country_feed_rss", args=["kazakhstan"]))
+    assert xkeys(country_feed) == {"country:kazakhstan"}
+
+
+def test_sitemaps_name_sitemap(client, story):
+    assert xkeys(client.get(reverse("sitemap_index"))) == {"sitemap"}
+    section = client.get(reverse("sitemap_section", kwargs={"section": "articles"}))
+    assert xkeys(section) == {"sitemap"}
+
+
+def test_trade_pages_name_pair_stories_and_figures(client, story):
+    pair = make_pair(slug="chine-kazakhstan")
+    make_figure(stories=[story], reporter=pair.first, partner=pair.second)
+    page = client.get(reverse("trade:pair", args=["chine-kazakhstan"]))
+    assert xkeys(page) == {"pair:chine-kazakhstan", f"story:{story.pk}", "nav"}
+    download = client.get(reverse("trade:pair-download-csv", args=["chine-kazakhstan"]))
+    assert xkeys(download) == {"pair:chine-kazakhstan"}
+    assert xkeys(client.get(reverse("trade:download-json"))) == {"figures"}
+    assert xkeys(client.get(reverse("trade:index"))) == {"figures", "nav"}
+
+
+def test_staff_and_previews_get_no_key_and_stay_private(client, story):
+    draft = make_article(status=Status.DRAFT, published_at=None)
+    client.force_login(make_user(is_staff=True, is_superuser=True))
+    for url in (story.get_absolute_url(), draft.get_absolute_url()):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "xkey" not in response and "Surrogate-Key" not in response
+        assert "public" not in response.get("Cache-Control", "")
+
+
+@pytest.fixture
+def purged_by(settings, django_capture_on_commit_callbacks):
+    """Runs a change and returns the keys it purged, once committed."""
+    settings.FRONTCACHE_PURGE_URL = "http://127.0.0.1:9/"
+
+    def run(change):
+        sent = []
+        with mock.patch(
+            "frontcache.send_purge", side_effect=lambda url, names: sent.extend(names)
+        ):
+            with django_capture_on_commit_callbacks(execute=True):
+                change()
+        return set(sent)
+
+    return run
+
+
+def test_publishing_a_story_purges_its_pages_and_families(purged_by, story):
+    brief = make_article(status=Status.DRAFT, published_at=None, related=[story])
+
+    def publish():
+        brief.status = Status.PUBLISHED
+        brief.save()
+
+    assert purged_by(publish) == {
+        f"story:{brief.pk}",
+        f"story:{story.pk}",
+        "home",
+        "listing",
+        "feed",
+        "sitemap",
+    }
+    story.status = Status.DRAFT
+    assert purged_by(story.save) == {
+        f"story:{story.pk}",
+        f"story:{brief.pk}",
+        "home",
+        "listing",
+        "feed",
+        "sitemap",
+        "topic:chine",
+        "country:kazakhstan",
+    }
+
+
+def test_a_story_moved_to_another_topic_purges_both_topics(purged_by, story):
+    other = make_topic(slug="energie")
+    purged = purged_by(lambda: story.topics.set([other]))
+    assert {"topic:chine", "topic:energie", f"story:{story.pk}"} <= purged
+    assert purged_by(lambda: other.articles.clear()) >= {
+        "topic:energie",
+        f"story:{story.pk}",
+    }
+
+
+def test_deleting_a_story_purges_the_topics_it_had(purged_by, story):
+    pk = story.pk
+    assert {f"story:{pk}", "topic:chine", "country:kazakhstan"} <= purged_by(story.delete)
+
+
+def test_a_correction_purges_its_story(purged_by, story):
+    purged = purged_by(
+        lambda: Correction.objects.create(
+            article=story, wrong="Lundi.", right="Mardi.", public=True
+        )
+    )
+    assert {f"story:{story.pk}", "home", "listing", "topic:chine"} <= purged
+
+
+def test_a_topic_or_country_change_purges_its_pages_and_the_navigation(
+    purged_by, story
+):
+    topic = story.topics.get()
+    topic.description = "Autre."
+    assert purged_by(topic.save) == {"topic:chine", "nav", "sitemap"}
+    country = story.countries.get()
+    assert purged_by(country.save) >= {"country:kazakhstan", "nav"}
+
+
+def test_a_figure_purges_its_pair_countries_and_citing_stories(purged_by, story):
+    pair = make_pair(slug="chine-kazakhstan")
+    unrelated = make_pair(slug="autre-paire")
+    figure = make_figure(stories=[story], reporter=pair.second, partner=pair.first)
+    figure.value = "44"
+    assert purged_by(figure.save) == {
+        "pair:chine-kazakhstan",
+        "figures",
+        "sitemap",
+        frontcache.key_for(pair.first),
+        frontcache.key_for(pair.second),
+        f"story:{story.pk}",
+    }
+    assert "pair:autre-paire" not in purged_by(figure.source.save)
+    assert f"pair:{unrelated.slug}" not in purged_by(figure.delete)
+
+
+def test_nothing_is_sent_without_a_purge_url(
+    settings, story, django_capture_on_commit_callbacks
+):
+    settings.FRONTCACHE_PURGE_URL = ""
+    with mock.patch("frontcache.send_purge") as send_purge:
+        with django_capture_on_commit_callbacks(execute=True):
+            story.topics.get().save()
+            story.save()
+    send_purge.assert_not_called()
+
+
+def test_purge_sends_one_soft_purge_request_naming_the_keys(settings):
+    settings.FRONTCACHE_PURGE_URL = "http://127.0.0.1:6081/"
+    with mock.patch("urllib.request.urlopen") as urlopen:
+        assert frontcache.send_purge("http://127.0.0.1:6081/", ["home", "story:1"])
+    request = urlopen.call_args.args[0]
+    assert request.get_method() == "PURGE"
+    assert request.full_url == "http://127.0.0.1:6081/"
+    assert request.get_header("Xkey-purge") == "home story:1"
+
+
+def test_a_proxy_that_is_down_never_fails_the_save(
+    settings, story, caplog, django_capture_on_commit_callbacks
+):
+    # Port 9 (discard) on loopback: nothing listens, the connection is refused.
+    settings.FRONTCACHE_PURGE_URL = "http://127.0.0.1:9/"
+    story.title = "Un titre corrigé"
+    with caplog.at_level(logging.WARNING, logger="frontcache"):
+        with django_capture_on_commit_callbacks(execute=True):
+            story.save()
+    story.refresh_from_db()
+    assert story.title == "Un titre corrigé"
+    assert "Purge of" in caplog.text and "story:" in caplog.text
