@@ -4,7 +4,7 @@ import secrets
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.contrib.postgres.search import SearchVectorField
-from django.db import models
+from django.db import models, router, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -267,24 +267,36 @@ class Article(models.Model):
             if {"title", "standfirst", "body"} & {*update_fields}:
                 extra |= {"search_title", "search_text"}
             kwargs["update_fields"] = {*update_fields, *extra}
-        before = None
-        if not self._state.adding:
-            before = Article.objects.only("slug", "status", "published_at")
-            before = before.get(pk=self.pk)
-            self._expected_version = self.version
-            self.version += 1
+        if self._state.adding:
+            super().save(*args, **kwargs)
+            return
+        using = kwargs.get("using") or router.db_for_write(Article, instance=self)
+        # The check and the write share one transaction: the conditional UPDATE
+        # takes the row's write lock, so a save based on a stale read matches
+        # no row, even one racing this one, instead of overwriting newer work.
+        # No savepoint, as in Model.save_base: on a conflict the caller's
+        # transaction is rolled back.
+        with transaction.atomic(using=using, savepoint=False):
+            expected = self.version
+            rows = Article.objects.using(using).filter(pk=self.pk)
+            claimed = rows.filter(version=expected).update(version=expected + 1)
+            before = rows.only("slug", "status", "published_at").get()
+            if not claimed:
+                raise EditConflict(self.pk)
             if before.status == Status.PUBLISHED and self.status != Status.PUBLISHED:
                 # Withdrawn from readers, by whatever path: the preview links
                 # sent so far must stop showing it.
                 self.preview_nonce = new_preview_nonce()
                 if update_fields is not None:
                     kwargs["update_fields"] |= {"preview_nonce"}
-        try:
-            super().save(*args, **kwargs)
-        except EditConflict:
-            self.version = self._expected_version
-            raise
-        if before is not None and before.slug != self.slug:
+            self.version = expected + 1
+            try:
+                super().save(*args, **kwargs)
+            except Exception:
+                # Rolled back: the instance still holds the version it read.
+                self.version = expected
+                raise
+        if before.slug != self.slug:
             self._slug_moved(before)
 
     def get_absolute_url(self):
@@ -314,20 +326,6 @@ class Article(models.Model):
         if self.published_at is None:
             # Whole seconds, as the admin's date and time fields show them.
             self.published_at = timezone.now().replace(microsecond=0)
-
-    def _do_update(self, base_qs, using, pk_val, values, update_fields, forced_update):
-        # The version read is part of the UPDATE's WHERE clause, so a save based
-        # on a stale read matches no row instead of overwriting newer work.
-        expected = getattr(self, "_expected_version", None)
-        args = (using, pk_val, values, update_fields, forced_update)
-        if expected is None:
-            return super()._do_update(base_qs, *args)
-        guarded = base_qs.filter(version=expected)
-        if super()._do_update(guarded, *args):
-            return True
-        if base_qs.filter(pk=pk_val).exists():
-            raise EditConflict(pk_val)
-        return False
 
     def _slug_moved(self, before):
         # A reader may hold the old address of a story that was public: keep it

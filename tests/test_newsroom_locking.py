@@ -1,6 +1,10 @@
+import threading
+import time
+
 import pytest
 from bs4 import BeautifulSoup
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models.signals import post_save
 from django.test import Client
 
 from articles.admin import ArticleAdminForm
@@ -29,6 +33,80 @@ def test_second_save_of_a_stale_copy_is_refused_by_the_update():
     assert story.body == "Version de la première."
     assert story.version == 2
     assert second.version == 1
+
+
+def test_a_guarded_save_sends_post_save_once_and_records_one_revision():
+    story = make_article(body="Version initiale.")
+    sent = []
+
+    def receiver(sender, instance, created, update_fields, **kwargs):
+        sent.append((created, update_fields))
+
+    post_save.connect(receiver, sender=Article)
+    try:
+        story.body = "Version relue."
+        story.save()
+        story.title = "Titre relu"
+        story.save(update_fields=["title"])
+    finally:
+        post_save.disconnect(receiver, sender=Article)
+    assert [created for created, _ in sent] == [False, False]
+    assert {"title", "version", "updated_at"} <= sent[1][1]
+    assert story.history.count() == 3
+    assert [r.version for r in story.history.order_by("history_id")] == [1, 2, 3]
+    story.refresh_from_db()
+    assert story.body == "Version relue."
+    assert story.title == "Titre relu"
+    assert story.version == 3
+
+
+def blocked_by_this_connection(pid):
+    """Whether backend ``pid`` is waiting for a lock this connection holds."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid() = ANY(pg_blocking_pids(%s))", [pid])
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="row locks between connections"
+)
+@pytest.mark.django_db(transaction=True)
+def test_save_racing_an_uncommitted_save_waits_for_it_and_is_refused():
+    story = make_article(body="Version initiale.")
+    first, second = Article.objects.get(pk=story.pk), Article.objects.get(pk=story.pk)
+    seen = {}
+
+    def save_second():
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                seen["pid"] = cursor.fetchone()[0]
+            second.body = "Version de la seconde."
+            second.save()
+        except EditConflict:
+            seen["refused"] = True
+        finally:
+            connection.close()
+
+    racer = threading.Thread(target=save_second)
+    with transaction.atomic():
+        first.body = "Version de la première."
+        first.save()
+        racer.start()
+        # Commit only once the second save, started before the first was
+        # committed, waits on the first's row lock.
+        deadline = time.monotonic() + 30
+        while racer.is_alive() and time.monotonic() < deadline:
+            if "pid" in seen and blocked_by_this_connection(seen["pid"]):
+                break
+            time.sleep(0.01)
+        assert racer.is_alive(), "the second save did not wait for the first"
+    racer.join()
+    assert seen.get("refused")
+    story.refresh_from_db()
+    assert story.body == "Version de la première."
+    assert story.version == 2
+    assert story.history.count() == 2
 
 
 def test_saves_with_update_fields_also_move_the_version():
