@@ -72,44 +72,46 @@ def subject_keys(subject):
     return [key_for(subject), "nav", "sitemap"]
 
 
-def enabled():
-    return bool(settings.FRONTCACHE_PURGE_URL)
+def enabled(raw=False, **kwargs):
+    """Whether to purge: a purge endpoint is set, and the save is no fixture
+    being loaded (``raw``: its relations may not exist yet)."""
+    return bool(settings.FRONTCACHE_PURGE_URL) and not raw
 
 
 def story_changed(sender, instance, **kwargs):
-    if enabled():
+    if enabled(**kwargs):
         purge(story_keys(instance))
 
 
 def correction_changed(sender, instance, **kwargs):
-    if enabled():
+    if enabled(**kwargs):
         purge(story_keys(instance.article))
 
 
 def subject_changed(sender, instance, **kwargs):
-    if enabled():
+    if enabled(**kwargs):
         purge(subject_keys(instance))
 
 
 def country_changed(sender, instance, **kwargs):
-    if enabled():
+    if enabled(**kwargs):
         Pair = apps.get_model("trade", "Pair")
         pairs = Pair.objects.filter(Q(first=instance) | Q(second=instance))
         purge([*subject_keys(instance), *pair_keys(pairs)])
 
 
 def figure_changed(sender, instance, **kwargs):
-    if enabled():
+    if enabled(**kwargs):
         purge(figures_keys(sender.objects.filter(pk=instance.pk)))
 
 
 def source_changed(sender, instance, **kwargs):
-    if enabled():
+    if enabled(**kwargs):
         purge(figures_keys(instance.figures.all()))
 
 
 def target_changed(sender, instance, **kwargs):
-    if enabled():
+    if enabled(**kwargs):
         purge(pair_keys([instance.pair]))
 
 

@@ -223,3 +223,22 @@ def test_a_proxy_that_is_down_never_fails_the_save(
     story.refresh_from_db()
     assert story.title == "Un titre corrigé"
     assert "Purge of" in caplog.text and "story:" in caplog.text
+
+
+def test_loading_a_fixture_purges_nothing(purged_by, story):
+    from django.db.models.signals import post_save
+
+    from articles.models import Article
+
+    def load():
+        post_save.send(
+            sender=Article,
+            instance=story,
+            created=False,
+            raw=True,
+            using="default",
+            update_fields=None,
+        )
+
+    assert purged_by(load) == set()
+    assert f"story:{story.pk}" in purged_by(story.save)
