@@ -35,6 +35,7 @@ from .models import (
     Topic,
     new_preview_nonce,
 )
+from .panels import story_admin_inlines
 from .rendering import render_markdown
 from .revisions import (
     RESTORE_OPTIONS,
@@ -307,6 +308,10 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
     def has_publish_permission(self, request):
         return is_editor(request)
+
+    def get_inlines(self, request, obj):
+        # Other apps add theirs through a setting (articles.panels).
+        return [*super().get_inlines(request, obj), *story_admin_inlines()]
 
     def get_actions(self, request):
         actions = super().get_actions(request)

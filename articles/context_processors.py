@@ -9,8 +9,11 @@ from .models import Article, Topic
 from .seo import site_root
 
 
-# The values every page with the navigation reads (``pagecache.preload``).
-NAV_TOPICS, NAV_COUNTRIES = SITE_VALUES = ("nav_topics", "nav_countries")
+NAV_TOPICS = "nav_topics"
+# The values every page with the navigation reads (``pagecache.preload``), in
+# one round trip: the topic links, and those other apps' context processors
+# keep, which settings name in GAZETTE_SITE_VALUES (added when articles loads).
+SITE_VALUES = [NAV_TOPICS]
 
 
 def nav_topics():
@@ -28,23 +31,6 @@ def nav_topics():
     return items, frozenset(url for url, _ in links)
 
 
-def nav_countries():
-    """The links to every country page with a published story, by name.
-
-    Countries belong to the trade app: they are reached through Article's
-    ``countries`` relation, so that articles never imports trade.
-    """
-    relation = Article._meta.get_field("countries")
-    countries = relation.related_model.objects.filter(
-        Exists(Article.objects.published().filter(countries=OuterRef("pk")))
-    ).order_by("name")
-    return format_html_join(
-        " · ",
-        '<a href="{}">{}</a>',
-        ((country.get_absolute_url(), country.name) for country in countries),
-    )
-
-
 def nav_items(request):
     """The navigation's topic links, the current page's marked."""
     items, urls = versioned(NAV_TOPICS, nav_topics)
@@ -56,8 +42,7 @@ def nav_items(request):
 
 
 def site(request):
-    """Site name and address (``site_root``), the navigation's topic and
-    country links.
+    """Site name and address (``site_root``), the navigation's topic links.
 
     The links are a callable, so that pages without the navigation never ask
     for them. They are kept as HTML until the content changes (``versioned``):
@@ -70,5 +55,4 @@ def site(request):
         # without asking that host.
         "site_url": lambda: site_root(request),
         "nav_topic_items": lambda: nav_items(request),
-        "nav_country_links": lambda: versioned(NAV_COUNTRIES, nav_countries),
     }

@@ -99,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "articles.context_processors.site",
+                "trade.context_processors.countries",
             ],
         },
     },
@@ -217,6 +218,13 @@ GAZETTE_MARKDOWN_EXTENSIONS = [
     "articles.markdown_fr",
     "trade.markdown",
 ]
+# What other apps add to stories (articles.panels): boxes below a story's
+# body, and inlines on its admin page. Here too, articles never names trade.
+GAZETTE_STORY_PANELS = ["trade.panels.KEY_FIGURES_PANEL"]
+GAZETTE_STORY_ADMIN_INLINES = ["trade.admin.FigureStoryInline"]
+# The kept values other apps' context processors show on every page (trade:
+# the footer's country links), read with the navigation's in one round trip.
+GAZETTE_SITE_VALUES = ["nav_countries"]
 
 # Anonymous GET pages kept in the cache for at most this long (seconds); a
 # change to the content or a scheduled publication makes them fresh sooner.

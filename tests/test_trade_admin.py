@@ -124,32 +124,35 @@ def test_saving_an_inconsistent_figure_warns_the_editor(admin_client, trade_seed
     assert "sans-source:kz-cn-2025-s1" in response.content.decode()
 
 
-def test_acknowledgement_needs_a_real_key_of_its_own_figure(trade_seeded):
-    from django.core.exceptions import ValidationError
-
-    from trade.models import Acknowledgement
-
+def test_acknowledgement_needs_a_real_key_of_its_own_figure(
+    admin_client, trade_seeded
+):
     figure = Figure.objects.get(slug="kz-cn-2024-variation")
     # Keys are unique: the seed's own acknowledgements would be refused as such.
     Acknowledgement.objects.all().delete()
+    url = "/admin/trade/acknowledgement/add/"
     for key, message in [
         ("variation:inventee", "Aucune incohérence n’a cette clé"),
         ("sans-source:kz-cn-2025-s1", "concerne le chiffre kz-cn-2025-s1"),
         ("nombre-sans-chiffre:une-breve:12 %", "ne se reconnaît pas"),
         ("calcul:variation:a:b", "ne se reconnaît pas"),
     ]:
-        with pytest.raises(ValidationError, match=message):
-            Acknowledgement(figure=figure, check_key=key, note="n").full_clean()
-    Acknowledgement(
-        figure=figure, check_key="variation:kz-cn-2024-variation", note="n"
-    ).full_clean()
+        data = {"figure": figure.pk, "check_key": key, "note": "n"}
+        response = admin_client.post(url, data)
+        assert response.status_code == 200
+        errors = BeautifulSoup(response.content, "html.parser").select(
+            ".field-check_key .errorlist"
+        )
+        assert message in errors[0].get_text()
+    assert not Acknowledgement.objects.exists()
+    data = {"figure": figure.pk, "check_key": "variation:kz-cn-2024-variation"}
+    assert admin_client.post(url, {**data, "note": "n"}).status_code == 302
+    assert Acknowledgement.objects.get().figure == figure
 
 
-def test_editor_acknowledges_from_the_figure_page(admin_client, trade_seeded):
-    from trade.checks import open_inconsistencies
-
-    figure = Figure.objects.get(slug="kz-cn-2024-variation")
-    figure.acknowledgements.all().delete()
+def figure_page_data(figure, **acknowledgement):
+    """What the change page of the seed's figure kz-cn-2024-variation posts,
+    with one new acknowledgement (its check_key and note) when given."""
     data = {
         "slug": figure.slug,
         "indicator": figure.indicator.pk,
@@ -167,13 +170,38 @@ def test_editor_acknowledges_from_the_figure_page(admin_client, trade_seeded):
         "story_words": figure.story_words,
         "note": figure.note,
         "stories": [s.pk for s in figure.stories.all()],
-        "acknowledgements-TOTAL_FORMS": "1",
+        "acknowledgements-TOTAL_FORMS": "1" if acknowledgement else "0",
         "acknowledgements-INITIAL_FORMS": "0",
-        "acknowledgements-0-check_key": "variation:kz-cn-2024-variation",
-        "acknowledgements-0-note": "Les douanes chinoises donnent +6,8 %.",
     }
+    for name, value in acknowledgement.items():
+        data[f"acknowledgements-0-{name}"] = value
+    return data
+
+
+def test_editor_acknowledges_from_the_figure_page(admin_client, trade_seeded):
+    from trade.checks import open_inconsistencies
+
+    figure = Figure.objects.get(slug="kz-cn-2024-variation")
+    figure.acknowledgements.all().delete()
+    data = figure_page_data(
+        figure,
+        check_key="variation:kz-cn-2024-variation",
+        note="Les douanes chinoises donnent +6,8 %.",
+    )
     response = admin_client.post(f"/admin/trade/figure/{figure.pk}/change/", data)
     assert response.status_code == 302
     keys = {i.key for i in open_inconsistencies()}
     assert "variation:kz-cn-2024-variation" not in keys
     assert "sans-source:kz-cn-2024-variation" in keys
+
+
+def test_figure_page_refuses_an_acknowledgement_of_another_figure(
+    admin_client, trade_seeded
+):
+    figure = Figure.objects.get(slug="kz-cn-2024-variation")
+    figure.acknowledgements.all().delete()
+    data = figure_page_data(figure, check_key="sans-source:kz-cn-2025-s1", note="n")
+    response = admin_client.post(f"/admin/trade/figure/{figure.pk}/change/", data)
+    assert response.status_code == 200
+    assert "concerne le chiffre kz-cn-2025-s1" in response.content.decode()
+    assert not figure.acknowledgements.exists()

@@ -1,9 +1,14 @@
+from django import forms
 from django.contrib import admin, messages
 from django.utils.html import format_html_join
 
-from articles.admin import ArticleAdmin
-
-from .checks import ERROR, WARNING, inconsistencies_of, open_inconsistencies
+from .checks import (
+    ERROR,
+    WARNING,
+    acknowledgement_problem,
+    inconsistencies_of,
+    open_inconsistencies,
+)
 from .models import Acknowledgement, Country, Figure, Indicator, Pair, Source, Target
 from .services import figure_words_link
 
@@ -59,8 +64,28 @@ class SourceAdmin(admin.ModelAdmin):
     date_hierarchy = "published_on"
 
 
+class AcknowledgementForm(forms.ModelForm):
+    """An acknowledgement, refused with why when the checks give no
+    inconsistency of that key about its figure (``acknowledgement_problem``)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if "figure" in self.fields:
+            figure = cleaned.get("figure")
+            figure_id = figure.pk if figure else None
+        else:  # An inline: its figure is the page's.
+            figure_id = self.instance.figure_id
+        key = cleaned.get("check_key")
+        if key and figure_id:
+            problem = acknowledgement_problem(key, figure_id)
+            if problem:
+                self.add_error("check_key", problem)
+        return cleaned
+
+
 class AcknowledgementInline(admin.StackedInline):
     model = Acknowledgement
+    form = AcknowledgementForm
     extra = 0
 
 
@@ -185,20 +210,18 @@ class TargetAdmin(admin.ModelAdmin):
 
 @admin.register(Acknowledgement)
 class AcknowledgementAdmin(admin.ModelAdmin):
+    form = AcknowledgementForm
     list_display = ["check_key", "figure", "created_at"]
     search_fields = ["check_key", "note"]
     autocomplete_fields = ["figure"]
 
 
 class FigureStoryInline(admin.TabularInline):
-    """The figures a story cites, on the story's own admin page."""
+    """The figures a story cites, on the story's own admin page (named in
+    ``GAZETTE_STORY_ADMIN_INLINES``)."""
 
     model = Figure.stories.through
     autocomplete_fields = ["figure"]
     extra = 0
     verbose_name = "chiffre cité"
     verbose_name_plural = "chiffres cités (encadré « Chiffres clés »)"
-
-
-# Added from here because articles must not import trade.
-ArticleAdmin.inlines = [*ArticleAdmin.inlines, FigureStoryInline]

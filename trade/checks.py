@@ -135,7 +135,7 @@ def open_inconsistencies(figure=None) -> list[Inconsistency]:
 
 def acknowledgement_problem(check_key, figure_id) -> str | None:
     """Why no acknowledgement can have this key for this figure (None if it
-    can): the message for ``Acknowledgement.clean``."""
+    can): the message the admin's ``AcknowledgementForm`` shows."""
     found = {i.key: i for i in find_all()}
     inconsistency = found.get(check_key)
     if inconsistency is None:

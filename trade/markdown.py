@@ -18,9 +18,8 @@ import xml.etree.ElementTree as etree
 from markdown import Extension
 from markdown.inlinepatterns import InlineProcessor
 
-TOKEN_RE = r"\[\[chiffre:([A-Za-z0-9_-]+)(?::([a-z-]+))?\]\]"
-TARGET_RE = r"\[\[objectif:([A-Za-z0-9_-]+)\]\]"
-PLAIN_RE = r"\[\[texte:([^\[\]]+)\]\]"
+from .models import Figure, Target
+from .tokens import PLAIN_RE, TARGET_RE, TOKEN_RE
 
 
 def _report(md, problem):
@@ -31,8 +30,6 @@ def _report(md, problem):
 
 class FigureTokenProcessor(InlineProcessor):
     def handleMatch(self, m, data):
-        from .models import Figure
-
         slug, form = m.group(1), m.group(2) or ""
         figure = Figure.objects.select_related("source").filter(slug=slug).first()
         problem = None
@@ -69,8 +66,6 @@ class FigureTokenProcessor(InlineProcessor):
 
 class TargetTokenProcessor(InlineProcessor):
     def handleMatch(self, m, data):
-        from .models import Target
-
         target = Target.objects.select_related("pair", "source")
         target = target.filter(slug=m.group(1)).first()
         if target is None:

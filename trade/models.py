@@ -18,7 +18,7 @@ from articles.rendering import render_markdown
 from articles.text import clean_text_fields
 
 from . import formatting
-from .markdown import TOKEN_RE
+from .tokens import TOKEN_RE
 
 # The forms a token may ask for after the identifier:
 # [[chiffre:identifiant:pour-cent]] writes a percentage as prose does;
@@ -618,7 +618,9 @@ class Target(models.Model):
 
 
 class Acknowledgement(models.Model):
-    """An editor's public answer to an inconsistency the checks found."""
+    """An editor's public answer to an inconsistency the checks found (the
+    admin's ``AcknowledgementForm`` refuses a key the checks do not give for
+    its figure)."""
 
     figure = models.ForeignKey(
         Figure, models.CASCADE, related_name="acknowledgements", verbose_name="chiffre"
@@ -645,13 +647,3 @@ class Acknowledgement(models.Model):
     def save(self, *args, **kwargs):
         clean_text_fields(self)
         super().save(*args, **kwargs)
-
-    def clean(self):
-        # Imported here: the checks read these models.
-        from .checks import acknowledgement_problem
-
-        if not self.check_key or not self.figure_id:
-            return
-        problem = acknowledgement_problem(self.check_key, self.figure_id)
-        if problem:
-            raise ValidationError({"check_key": problem})

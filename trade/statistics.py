@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from .markdown import PLAIN_RE, TARGET_RE, TOKEN_RE
+from .tokens import PLAIN_RE, TARGET_RE, TOKEN_RE
 
 SPACES = " \u00a0\u202f"
 # A masked stretch of Markdown: matches neither a word, a digit, a space nor

@@ -1,17 +1,14 @@
-"""Template tags that bring figures into story pages without articles knowing."""
+"""Template tags and filters of the figures' pages, and the « Chiffres clés »
+box that trade's story panel (``trade.panels``) shows on story pages."""
 
 from django import template
 from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
 
-from gazette.pagecache import versioned
 from trade import derived, formatting
 from trade.models import Figure
 
 register = template.Library()
-
-# Its name among the values kept per content version (see TradeConfig.ready).
-KEY_FIGURES = "key_figures:{pk}"
 
 
 def key_figures_html(story):
@@ -53,14 +50,6 @@ def key_figures_html(story):
         "trade/includes/key_figures.html",
         {"figures": figures, "pairs": list(pairs), "discrepancies": discrepancies},
     )
-
-
-@register.simple_tag
-def key_figures(story):
-    """The story's « Chiffres clés » box, kept as HTML until the content changes
-    (``versioned``): its figures, derived values and sources cost as much to
-    build as the rest of the page."""
-    return versioned(KEY_FIGURES.format(pk=story.pk), lambda: key_figures_html(story))
 
 
 @register.filter

@@ -1,0 +1,36 @@
+"""Extension points by which other apps add to stories without articles
+knowing them, each named in a setting by dotted path:
+
+- ``GAZETTE_STORY_PANELS``: boxes shown on a story page below its body
+  (``StoryPanel``), rendered in order by ``{% story_panels story %}``;
+- ``GAZETTE_STORY_ADMIN_INLINES``: inline classes added to the story's admin
+  page after articles' own (``ArticleAdmin.get_inlines``).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+
+@dataclass(frozen=True)
+class StoryPanel:
+    """A box on a story page, provided by another app."""
+
+    # The box's HTML for a story (safe), empty when it has nothing to show.
+    render: Callable[..., str]
+    # The name under which the box is kept (``versioned()``), "{pk}" standing
+    # for the story's id: the story page reads it with its other kept values,
+    # in one round trip. Empty when the box keeps nothing.
+    kept_value: str = ""
+
+
+def story_panels():
+    """The ``StoryPanel`` objects ``GAZETTE_STORY_PANELS`` names, in order."""
+    return [import_string(path) for path in settings.GAZETTE_STORY_PANELS]
+
+
+def story_admin_inlines():
+    """The inline classes ``GAZETTE_STORY_ADMIN_INLINES`` names, in order."""
+    return [import_string(path) for path in settings.GAZETTE_STORY_ADMIN_INLINES]
