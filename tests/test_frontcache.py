@@ -151,7 +151,8 @@ def test_a_story_moved_to_another_topic_purges_both_topics(purged_by, story):
 
 def test_deleting_a_story_purges_the_topics_it_had(purged_by, story):
     pk = story.pk
-    assert {f"story:{pk}", "topic:chine", "country:kazakhstan"} <= purged_by(story.delete)
+    purged = purged_by(story.delete)
+    assert {f"story:{pk}", "topic:chine", "country:kazakhstan"} <= purged
 
 
 def test_a_correction_purges_its_story(purged_by, story):

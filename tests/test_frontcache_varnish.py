@@ -23,7 +23,8 @@ VCL_DIR = Path(__file__).resolve().parent.parent / "deploy" / "varnish"
 pytestmark = [
     # CI installs Varnish (.ci/run): there, a missing varnishd fails.
     pytest.mark.skipif(
-        VARNISHD is None and not os.environ.get("CI"), reason="varnishd is not installed"
+        VARNISHD is None and not os.environ.get("CI"),
+        reason="varnishd is not installed",
     ),
     pytest.mark.django_db(transaction=True),
 ]
