@@ -107,9 +107,6 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "gazette.wsgi.application"
 
-# Django's form renderer, its inputs, selects and labels written in Python.
-FORM_RENDERER = "gazette.forms.FormRenderer"
-
 # DATABASE_URL (postgres://user:password@host:5432/name, through psycopg 3)
 # wins; without it, a SQLite file.
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
@@ -225,6 +222,8 @@ GAZETTE_STORY_ADMIN_INLINES = ["trade.admin.FigureStoryInline"]
 # The kept values other apps' context processors show on every page (trade:
 # the footer's country links), read with the navigation's in one round trip.
 GAZETTE_SITE_VALUES = ["nav_countries"]
+# Editors hold every permission of these apps (articles.services.roles_sync).
+GAZETTE_EDITOR_APPS = ["articles", "trade"]
 
 # Anonymous GET pages kept in the cache for at most this long (seconds); a
 # change to the content or a scheduled publication makes them fresh sooner.
