@@ -10,10 +10,14 @@ from .seo import site_root
 
 
 NAV_TOPICS = "nav_topics"
-# The values every page with the navigation reads (``pagecache.preload``), in
-# one round trip: the topic links, and those other apps' context processors
-# keep, which settings name in GAZETTE_SITE_VALUES (added when articles loads).
-SITE_VALUES = [NAV_TOPICS]
+
+
+def site_values():
+    """The names of the kept values every page with the navigation reads
+    (``pagecache.preload``), to read them in one round trip: the topic links,
+    and those other apps' context processors keep, which settings name in
+    ``GAZETTE_SITE_VALUES`` (the footer's country links, say)."""
+    return [NAV_TOPICS, *settings.GAZETTE_SITE_VALUES]
 
 
 def nav_topics():

@@ -20,9 +20,10 @@ import frontcache
 from gazette.pagecache import preload, versioned, versioned_many
 
 from .conditional import SITE_DATES, conditional_response, page_validators
-from .context_processors import SITE_VALUES
+from .context_processors import site_values
 from .filters import ArticleFilter, TopicArticleFilter, filter_query, in_use
 from .models import Article, Correction, FacetEntry, Topic
+from .panels import story_panels
 from .search import SearchPaginator, excerpt, fold, mentions
 from .seo import story_metadata
 from .templatetags.gazette import card_html
@@ -56,10 +57,15 @@ def cards(queryset):
 
 
 STORY_RELATIONS = "story-relations:{pk}"
-# The values kept per story (``versioned``) that its page shows, named with
-# the story's id, read in one round trip with the site's; other apps add
-# theirs when they load (trade: the key-figures box).
-STORY_VALUES = [STORY_RELATIONS]
+
+
+def story_values(story):
+    """The names of the values kept per story (``versioned``) that its page
+    shows, to read them in one round trip with the site's: its relations, and
+    those of the panels ``GAZETTE_STORY_PANELS`` names (a box of key figures,
+    say)."""
+    names = [STORY_RELATIONS, *(p.kept_value for p in story_panels() if p.kept_value)]
+    return [name.format(pk=story.pk) for name in names]
 
 
 class StoryRelations(NamedTuple):
@@ -117,7 +123,7 @@ class HomeView(TemplateView):
     briefs_count = 8
 
     def get_context_data(self, **kwargs):
-        preload(*SITE_VALUES)
+        preload(*site_values())
         context = super().get_context_data(**kwargs)
         published = Article.objects.published()
         articles = list(cards(published.articles())[: self.latest_count + 1])
@@ -158,8 +164,7 @@ class ArticleDetailView(DetailView):
         def respond():
             return self.render_to_response(self.get_context_data(object=self.object))
 
-        story_values = (name.format(pk=self.object.pk) for name in STORY_VALUES)
-        preload(*SITE_VALUES, SITE_DATES, *story_values)
+        preload(*site_values(), SITE_DATES, *story_values(self.object))
         if not self.object.is_published():
             return respond()
         # The page also shows related briefs, figures and the topics in the
@@ -298,7 +303,11 @@ class ArticleListView(ListView):
     def kept_values(self):
         """The names of the kept values (``versioned``) the page reads, to
         read them in one round trip."""
-        return [*SITE_VALUES, *ArticleFilter.kept_values(), filter_form_name(self.request)]
+        return [
+            *site_values(),
+            *ArticleFilter.kept_values(),
+            filter_form_name(self.request),
+        ]
 
     def get_base_queryset(self):
         return Article.objects.published()

@@ -55,3 +55,24 @@ def test_story_admin_adds_the_inlines_the_setting_names(admin_client, settings):
 def test_articles_templates_load_no_trade_library():
     for template in (ROOT / "templates" / "articles").rglob("*.html"):
         assert "trade" not in template.read_text(), template
+
+
+# A panel keeping its box under a name of its own.
+KEPT_PANEL = StoryPanel(render=lambda story: "", kept_value="signed:{pk}")
+
+
+def test_story_page_reads_the_kept_values_the_settings_name_now(
+    client, settings, monkeypatch
+):
+    """Names come from the settings at each request, not copied at start-up."""
+    from articles import views
+
+    story = make_article()
+    read = []
+    monkeypatch.setattr(views, "preload", lambda *names: read.extend(names))
+    settings.GAZETTE_STORY_PANELS = ["tests.test_articles_panels.KEPT_PANEL"]
+    settings.GAZETTE_SITE_VALUES = ["signed-site"]
+    page(client, story)
+    assert {f"signed:{story.pk}", f"story-relations:{story.pk}"} <= set(read)
+    assert {"nav_topics", "signed-site"} <= set(read)
+    assert not any(n.startswith(("key_figures", "nav_countries")) for n in read)
