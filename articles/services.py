@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission, User
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
@@ -252,9 +253,13 @@ WRITER_PERMISSIONS = [
     ("articles", "view_article"),
     ("articles", "view_topic"),
 ]
-# Editors hold every permission of the editorial apps, trade figures included,
-# so a model added later is covered by running setup_roles again.
-EDITOR_APPS = ["articles", "trade"]
+
+
+def editor_apps() -> list[str]:
+    """The apps whose every permission editors hold: ``GAZETTE_EDITOR_APPS``
+    (articles alone when unset), so that other apps join by settings and a
+    model added later is covered by running setup_roles again."""
+    return getattr(settings, "GAZETTE_EDITOR_APPS", ["articles"])
 
 
 @transaction.atomic
@@ -268,7 +273,7 @@ def roles_sync() -> dict[str, Group]:
         Permission.objects.get(content_type__app_label=app, codename=codename)
         for app, codename in WRITER_PERMISSIONS
     ]
-    editor_perms = Permission.objects.filter(content_type__app_label__in=EDITOR_APPS)
+    editor_perms = Permission.objects.filter(content_type__app_label__in=editor_apps())
     writers, _ = Group.objects.get_or_create(name=WRITERS)
     writers.permissions.set(writer_perms)
     editors, _ = Group.objects.get_or_create(name=EDITORS)

@@ -213,3 +213,15 @@ def test_create_editor_asks_the_password_twice(monkeypatch):
     with pytest.raises(CommandError, match="diffèrent"):
         call_command("create_editor", "paul", stdout=StringIO())
     assert not User.objects.filter(username="paul").exists()
+
+
+def test_editors_hold_every_permission_of_the_apps_the_setting_names(settings):
+    def editor_apps():
+        editors = roles_sync()[EDITORS]
+        return set(editors.permissions.values_list("content_type__app_label", flat=True))
+
+    assert editor_apps() == {"articles", "trade"}  # the project's settings
+    settings.GAZETTE_EDITOR_APPS = ["articles"]
+    assert editor_apps() == {"articles"}
+    del settings.GAZETTE_EDITOR_APPS
+    assert editor_apps() == {"articles"}
