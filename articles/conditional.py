@@ -22,7 +22,7 @@ from django.db.models import Subquery
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 
-from gazette.pagecache import versioned
+from pagecache import versioned
 
 from .models import Article
 

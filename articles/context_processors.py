@@ -3,7 +3,7 @@ from django.db.models import Exists, OuterRef
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from gazette.pagecache import versioned
+from pagecache import versioned
 
 from .models import Article, Topic
 from .seo import site_root

@@ -16,7 +16,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, slug_re
 from django.db.models import Count
 from django.utils import timezone
 
-from gazette.pagecache import versioned
+from pagecache import versioned
 
 from .models import Article, FacetEntry, Kind
 from .search import fold, search, search_terms

@@ -401,7 +401,7 @@ class FacetEntry(models.Model):
 
     objects = FacetEntryQuerySet.as_manager()
     # Written with the changes it follows from, which draw a new content
-    # version (gazette.pagecache): its own changes need not draw another.
+    # version (pagecache): its own changes need not draw another.
     derived = True
 
     class Meta:
@@ -453,7 +453,7 @@ class Correction(models.Model):
         clean_text_fields(self)
         # Readers and feeds date the story by updated_at: a correction is a
         # change to the story even though no field of the story moved. First,
-        # so that the content version the save draws (gazette.pagecache) is
+        # so that the content version the save draws (pagecache) is
         # drawn after it, for the values kept per version to see it.
         Article.objects.filter(pk=self.article_id).update(updated_at=timezone.now())
         super().save(*args, **kwargs)

@@ -17,7 +17,7 @@ from django.utils.html import strip_tags
 from django.views.generic import DetailView, ListView, TemplateView
 
 import frontcache
-from gazette.pagecache import preload, versioned, versioned_many
+from pagecache import preload, versioned, versioned_many
 
 from .conditional import SITE_DATES, conditional_response, page_validators
 from .context_processors import site_values

@@ -25,7 +25,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-from gazette.pagecache import content_refresh
+from pagecache import content_refresh
 
 SUFFIXES = {"sqlite": ".sqlite3", "postgresql": ".pgdump"}
 ENGINES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
@@ -132,7 +132,7 @@ def backup_restore(*, path: Path, force: bool = False) -> list[str]:
     pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
     if pending:
         # The site's queries need the current schema; migrate then draws a
-        # new content version itself (gazette.pagecache).
+        # new content version itself (pagecache).
         return [
             f"Sauvegarde antérieure au code : {len(pending)} migration(s) à "
             "appliquer (manage.py migrate) avant de servir le site."

@@ -10,7 +10,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
-from .pagecache import content_state, log_cache_error
+from pagecache import content_state, log_cache_error
 
 request_logger = logging.getLogger("gazette.request")
 
@@ -39,7 +39,7 @@ class RequestLogMiddleware:
 
 
 class PageCacheMiddleware:
-    """Serve anonymous GET and HEAD requests from the cache (see gazette.pagecache).
+    """Serve anonymous GET and HEAD requests from the cache (see pagecache).
 
     Only requests without cookies other than the CSRF one are served from or
     fill the cache: staff and anyone logged in carry a session cookie, so they

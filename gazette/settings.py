@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "gazette",
+    "pagecache",
     "articles",
     "trade",
     "frontcache",
@@ -84,7 +85,7 @@ MIDDLEWARE = [
 ]
 
 # `make bench` adds a trivial view, the floor of the stack (gazette/bench_urls.py).
-# It also lets a request ask for nothing kept (gazette.pagecache, "froid").
+# It also lets a request ask for nothing kept (pagecache, "froid").
 GAZETTE_BENCH = env_bool("GAZETTE_BENCH")
 ROOT_URLCONF = "gazette.bench_urls" if GAZETTE_BENCH else "gazette.urls"
 
@@ -127,10 +128,10 @@ else:
 # REDIS_URL (redis://host:6379/0) shares the cache between processes and
 # machines; without it, each process keeps its own in memory. With Redis
 # down, pages are built from the database instead of waiting for it
-# (gazette.cache): a connection gives up after socket_connect_timeout, a
+# (pagecache.backends): a connection gives up after socket_connect_timeout, a
 # reply after socket_timeout, and after such a failure cache calls fail at
 # once for retry_after seconds before one tries again. The page cache's
-# content version (gazette.pagecache) must be one for every worker, or a
+# content version (pagecache) must be one for every worker, or a
 # story saved through one would leave the others serving stale pages: without
 # Redis it lives in a file cache, shared by the processes of the machine that
 # use this database.
@@ -138,7 +139,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "gazette.cache.RedisCache",
+            "BACKEND": "pagecache.backends.RedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {
                 "socket_connect_timeout": 0.2,

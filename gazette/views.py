@@ -8,7 +8,7 @@ from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 
-from .cache import CacheUnavailable, RedisCache
+from pagecache.backends import CacheUnavailable, RedisCache
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +32,7 @@ def _cache_ok():
 def healthz(request):
     """JSON status of the database and the cache; 503 when either is down,
     the cache counting as down while it fails fast after an outage
-    (gazette.cache)."""
+    (pagecache.backends)."""
     checks = {}
     for name, check in (("database", _database_ok), ("cache", _cache_ok)):
         try:

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, Status
-from gazette.pagecache import content_state
+from pagecache import content_state
 
 from .factories import make_article, make_brief, make_topic
 

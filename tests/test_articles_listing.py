@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from articles.filters import ArticleFilter
 from articles.models import Article, Kind, Status
-from gazette.pagecache import content_state
+from pagecache import content_state
 
 from .factories import make_article, make_brief, make_stories, make_topic
 from .pages import soup, titles

@@ -1,4 +1,4 @@
-"""The Redis cache backend (gazette.cache): Django's cache API, and no
+"""The Redis cache backend (pagecache.backends): Django's cache API, and no
 waiting on a Redis that cannot be reached."""
 
 import logging
@@ -10,7 +10,7 @@ from django.conf import settings as django_settings
 from django.core.cache import cache, caches
 from django.utils import timezone
 
-import gazette.cache
+import pagecache.backends
 
 from .factories import make_article
 
@@ -31,7 +31,7 @@ class CountingConnection(redis.Connection):
 
 
 class Clock:
-    """Stands in for time.monotonic in gazette.cache: moved by hand."""
+    """Stands in for time.monotonic in pagecache.backends: moved by hand."""
 
     def __init__(self):
         self.now = 1000.0
@@ -68,7 +68,7 @@ class AnsweringRedis:
 @pytest.fixture
 def clock(monkeypatch):
     clock = Clock()
-    monkeypatch.setattr(gazette.cache, "monotonic", clock)
+    monkeypatch.setattr(pagecache.backends, "monotonic", clock)
     return clock
 
 
@@ -89,7 +89,7 @@ def cache_down(settings, clock, attempts, story):
     """Both caches on a closed port: nothing listens on port 1 of loopback,
     so each attempt is refused (a password, which the log must not show)."""
     dead = {
-        "BACKEND": "gazette.cache.RedisCache",
+        "BACKEND": "pagecache.backends.RedisCache",
         "LOCATION": "redis://:motdepasse@127.0.0.1:1/0",
         "OPTIONS": {
             "socket_connect_timeout": 0.15,
@@ -178,9 +178,11 @@ def test_an_outage_is_logged_once_however_many_requests(
     records = [
         r
         for r in caplog.records
-        if r.levelno >= logging.WARNING and r.name.startswith("gazette")
+        if r.levelno >= logging.WARNING and r.name.startswith(("gazette", "pagecache"))
     ]
-    assert [(r.name, r.levelname) for r in records] == [("gazette.cache", "WARNING")]
+    assert [(r.name, r.levelname) for r in records] == [
+        ("pagecache.backends", "WARNING")
+    ]
     message = records[0].getMessage()
     assert "redis://127.0.0.1:1/0" in message and "Connection refused" in message
     assert "motdepasse" not in message
@@ -199,12 +201,12 @@ def test_healthz_is_503_during_the_outage_and_200_once_redis_answers(
     assert answering.calls == 0
     clock.now += RETRY_AFTER
     caplog.clear()
-    with caplog.at_level(logging.INFO, logger="gazette.cache"):
+    with caplog.at_level(logging.INFO, logger="pagecache.backends"):
         for _ in range(2):
             response = client.get("/healthz")
             assert response.status_code == 200
             assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
-    assert [r.getMessage() for r in caplog.records if r.name == "gazette.cache"] == [
+    assert [r.getMessage() for r in caplog.records if r.name == "pagecache.backends"] == [
         "Cache redis://127.0.0.1:1/0 answers again"
     ]
     assert attempts() == 1
@@ -341,7 +343,7 @@ def test_a_refused_command_is_no_outage():
 def test_the_backend_keeps_djangos_cache_semantics():
     if not django_settings.REDIS_URL:
         pytest.skip("needs Redis (REDIS_URL)")
-    assert isinstance(caches["default"], gazette.cache.RedisCache)
+    assert isinstance(caches["default"], pagecache.backends.RedisCache)
     assert cache.get("absent", "défaut") == "défaut"
     cache.set("nombre", 41)
     assert cache.incr("nombre") == 42 and cache.decr("nombre", 2) == 40

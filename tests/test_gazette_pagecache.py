@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Article, Status
-from gazette.pagecache import STATE_CACHE, STATE_KEY, ContentState
+from pagecache import STATE_CACHE, STATE_KEY, ContentState
 
 from .factories import make_article, make_brief, make_topic
 
@@ -313,7 +313,7 @@ def test_a_page_built_anew_reads_its_kept_values_in_one_round_trip(
 def test_a_deploy_draws_a_new_content_version(db):
     from django.core.management import call_command
 
-    from gazette.pagecache import content_state
+    from pagecache import content_state
 
     before = content_state(now=timezone.now()).version
     call_command("migrate", verbosity=0)  # every deploy runs it
@@ -347,7 +347,7 @@ def test_values_wanted_at_once_after_a_change_are_computed_once(settings):
     need it meanwhile wait for it rather than all compute it at once."""
     import threading
 
-    from gazette.pagecache import content_refresh, versioned
+    from pagecache import content_refresh, versioned
 
     content_refresh()
     computed = []
@@ -378,7 +378,7 @@ def test_a_request_waits_for_a_value_another_computes_then_computes_it_itself(se
 
     from django.core.cache import cache
 
-    from gazette.pagecache import _lock_key, content_refresh, versioned
+    from pagecache import _lock_key, content_refresh, versioned
 
     settings.GAZETTE_KEPT_WAIT_SECONDS = 0.1
     state = content_refresh()
@@ -398,7 +398,7 @@ def test_a_request_waits_for_a_value_another_computes_then_computes_it_itself(se
 def test_the_lock_is_released_when_the_computation_fails(settings):
     from django.core.cache import cache
 
-    from gazette.pagecache import _lock_key, content_refresh, versioned
+    from pagecache import _lock_key, content_refresh, versioned
 
     state = content_refresh()
 

@@ -67,7 +67,7 @@ def test_database_url_selects_postgresql_and_redis_url_the_redis_cache():
     )
     assert database == (
         "django.db.backends.postgresql gazette "
-        "gazette.cache.RedisCache redis://cache.internal:6379/0"
+        "pagecache.backends.RedisCache redis://cache.internal:6379/0"
     )
 
 

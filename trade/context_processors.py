@@ -4,7 +4,7 @@ from django.db.models import Exists, OuterRef
 from django.utils.html import format_html_join
 
 from articles.models import Article
-from gazette.pagecache import versioned
+from pagecache import versioned
 
 from .models import Country
 

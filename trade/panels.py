@@ -2,7 +2,7 @@
 clés » box below a story's body."""
 
 from articles.panels import StoryPanel
-from gazette.pagecache import versioned
+from pagecache import versioned
 
 from .templatetags.trade import key_figures_html
 

@@ -10,7 +10,7 @@ from articles.filters import ArticleFilter
 from articles.models import Article
 from articles.seo import absolute_url
 from articles.views import ArticleListView, by_slug_name, by_slug_or_404, cards
-from gazette.pagecache import versioned
+from pagecache import versioned
 
 from . import charts, derived, exports, tracking
 from .models import Country, Figure, Pair, Target, Unit

@@ -6,7 +6,7 @@ through the same stack), served from the page cache ("oui") and built
 anew ("non"). A request that carries a cookie bypasses the page cache, as a
 logged-in reader's does: that is how the "non" rows are measured; they use
 the values kept per content version (navigation, cards, facet counts…, see
-gazette.pagecache). The "froid" rows also send X-Gazette-Cold, which the
+pagecache). The "froid" rows also send X-Gazette-Cold, which the
 server honours only with GAZETTE_BENCH on: nothing kept is used, as for the
 first request after a change of the content.
 """
@@ -37,7 +37,7 @@ from trade.models import Pair
 
 HOST = "127.0.0.1"
 BYPASS_COOKIE = "bench=uncached"
-# With the cookie: nothing kept is used either (gazette.pagecache.COLD_HEADER).
+# With the cookie: nothing kept is used either (pagecache.COLD_HEADER).
 COLD_HEADER = "X-Gazette-Cold: 1"
 # How a page is asked for: from the page cache (True), built with the values
 # kept per content version (False), built from nothing kept ("froid").

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from articles.services import stories_render
-from gazette.pagecache import content_refresh
+from pagecache import content_refresh
 
 
 class Command(BaseCommand):

@@ -21,7 +21,7 @@ from articles.markdown_fr import french_typography
 from articles.models import Article, Kind, Status, Topic
 from articles.rendering import render_markdown
 from articles.search import fold
-from gazette.pagecache import content_refresh
+from pagecache import content_refresh
 from trade.models import Basis, Country, Figure, Indicator, Pair, Scale, Source, Unit
 
 BATCH = 2000

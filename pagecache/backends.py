@@ -23,7 +23,7 @@ several times its usual cost, so that losing Redis would multiply the load
 on the database and the workers just when the site is already degraded. The
 cap bounds how stale a worker can be: the fallbacks are not shared, so an
 edit made during the outage draws a new content version in one worker's
-fallback only (gazette.pagecache), and the others see it once their own
+fallback only (pagecache), and the others see it once their own
 version has expired, ``fallback_seconds`` at most. As soon as a call reaches
 Redis again the fallback is emptied, so no value kept during the outage is
 read after it. ``ping()`` asks Redis itself (or the breaker), never the
@@ -128,7 +128,7 @@ class RedisCache(BaseCache):
         # on the same Redis database, share one fallback as they share Redis.
         # Same key prefix, version and key function: the same keys.
         self.fallback = LocMemCache(
-            f"gazette.cache.fallback:{server}", {**params, "OPTIONS": {}}
+            f"pagecache.backends.fallback:{server}", {**params, "OPTIONS": {}}
         )
         # The address without its password, for the log.
         self.breaker = CircuitBreaker(

@@ -27,7 +27,9 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.apps import apps
+# Aliased: this package's own ``apps`` submodule (its AppConfig) would
+# shadow the name once Django imports it.
+from django.apps import apps as registry
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.signals import request_finished, request_started
@@ -35,7 +37,7 @@ from django.db import connections, transaction
 from django.dispatch import receiver
 from django.utils import timezone
 
-from .cache import CacheUnavailable
+from .backends import CacheUnavailable
 
 STATE_KEY = "gazette:content-state"
 # Shared by every worker (settings.CACHES): a file cache or Redis.
@@ -109,7 +111,7 @@ def _settled(state, *, now):
 
 def content_refresh() -> ContentState:
     """Draw a new version (every cached page goes stale); find the next publication."""
-    article = apps.get_model("articles", "Article")
+    article = registry.get_model("articles", "Article")
     state = ContentState(
         version=secrets.token_hex(8),
         next_publication=article.objects.scheduled()
@@ -126,7 +128,7 @@ def content_refresh() -> ContentState:
 
 def log_cache_error(error):
     """Log a failed cache call, but not each call an outage fails: the cache
-    logs the outage once, when it starts (gazette.cache)."""
+    logs the outage once, when it starts (pagecache.backends)."""
     if not isinstance(error, CacheUnavailable):
         logger.warning("Cache unavailable: %r", error)
 
@@ -298,7 +300,7 @@ def _state_beside_values():
 
 def _state_cache():
     # The default cache itself when the state is kept there (Redis): one
-    # connection pool per worker, and one view of an outage (gazette.cache).
+    # connection pool per worker, and one view of an outage (pagecache.backends).
     return cache if _state_beside_values() else caches[STATE_CACHE]
 
 
@@ -320,7 +322,7 @@ def code_changed(sender, using="default", **kwargs):
     """Signal receiver (post_migrate): a new version after the migrations of
     a deploy, so that no page or value kept by the code before is read
     (unless the stories' table is migrated away: nothing to keep then)."""
-    article = apps.get_model("articles", "Article")
+    article = registry.get_model("articles", "Article")
     if article._meta.db_table in connections[using].introspection.table_names():
         _refresh_after_write(using)
 
