@@ -184,19 +184,7 @@ def track(target: Target, figures) -> Tracker:
     if tracker.amount is None or years <= 0 or start.value <= 0:
         tracker.part_years = _part_years(tracker, figures, key, annual, None)
         return tracker
-    amount_input = ((tracker.key, formatting.plain_number(tracker.amount)),)
-    end = date(target.target_year, 12, 31)
-    tracker.required_growth = _compound_growth(
-        label=f"Croissance annuelle nécessaire de {start.period_label()} à "
-        f"{target.target_year}",
-        key=f"{tracker.key}:croissance-necessaire",
-        final=tracker.amount,
-        first=start,
-        years=years,
-        inputs=(start,),
-        other_inputs=amount_input,
-        period=(start.period_start, end),
-    )
+    tracker.required_growth = _growth_to_target(tracker, start, "croissance-necessaire")
     if target.multiplier is not None and target.target_value is not None:
         _multiplier_arithmetic(tracker, start, years)
     growth = tracker.growth_rate()
@@ -204,16 +192,8 @@ def track(target: Target, figures) -> Tracker:
         tracker.path_value = _path_value(tracker, latest.period_start.year, growth)
         left = target.target_year - latest.period_start.year
         if left > 0 and latest.value > 0:
-            tracker.remaining_growth = _compound_growth(
-                label=f"Croissance annuelle nécessaire de {latest.period_label()} "
-                f"à {target.target_year}",
-                key=f"{tracker.key}:croissance-restante",
-                final=tracker.amount,
-                first=latest,
-                years=left,
-                inputs=(latest,),
-                other_inputs=amount_input,
-                period=(latest.period_start, end),
+            tracker.remaining_growth = _growth_to_target(
+                tracker, latest, "croissance-restante"
             )
     tracker.part_years = _part_years(tracker, figures, key, annual, growth)
     return tracker
@@ -247,6 +227,23 @@ def _pace(tracker, by_year, latest, span, name) -> Derived | None:
         expression=change.expression,
         key=key,
         period=period,
+    )
+
+
+def _growth_to_target(tracker, first, name) -> Derived:
+    """The yearly growth that takes ``first`` (a figure) to the target's amount
+    by its year."""
+    target = tracker.target
+    return _compound_growth(
+        label=f"Croissance annuelle nécessaire de {first.period_label()} à "
+        f"{target.target_year}",
+        key=f"{tracker.key}:{name}",
+        final=tracker.amount,
+        first=first,
+        years=target.target_year - first.period_start.year,
+        inputs=(first,),
+        other_inputs=((tracker.key, formatting.plain_number(tracker.amount)),),
+        period=(first.period_start, date(target.target_year, 12, 31)),
     )
 
 
