@@ -136,7 +136,14 @@ else:
 # Redis it lives in a file cache, shared by the processes of the machine that
 # use this database.
 REDIS_URL = os.environ.get("REDIS_URL", "")
-if REDIS_URL:
+if os.environ.get("DJANGO_CACHE") == "dummy":
+    # Nothing kept anywhere: every page is built from the database, as the
+    # first request after a change is (`make bench` measures it this way).
+    CACHES = {
+        name: {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+        for name in ("default", "content-state")
+    }
+elif REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "pagecache.backends.RedisCache",
