@@ -18,16 +18,13 @@ seed load that writes nothing, a deploy or a restart changes none of them.
 
 import hashlib
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Subquery
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 
-from pagecache import versioned
-
 from .models import Article
-
-# The name of the site's dates among the values kept per content version.
-SITE_DATES = "site-dates"
 
 
 def newest_edit():
@@ -65,27 +62,27 @@ def feed_validators(newest, limit):
 
 def site_dates():
     """The latest publication and the latest edit of the whole site (None
-    without stories), read in one query of two indexed subqueries and kept
-    per content version (``versioned``): every edit draws a new version, and
-    so does a scheduled story reaching its time."""
-
-    def read():
-        newest = Article.objects.published().order_by("-published_at")
-        dates = Article.objects.order_by().annotate(
-            published=Subquery(newest.values("published_at")[:1]),
-            edited=newest_edit(),
-        )
-        row = dates.values_list("published", "edited").first()
-        return row or (None, None)
-
-    return versioned(SITE_DATES, read)
+    without stories), read in one query of two indexed subqueries."""
+    newest = Article.objects.published().order_by("-published_at")
+    dates = Article.objects.order_by().annotate(
+        published=Subquery(newest.values("published_at")[:1]),
+        edited=newest_edit(),
+    )
+    return dates.values_list("published", "edited").first() or (None, None)
 
 
-def page_validators():
+def page_validators(request):
     """(ETag, Last-Modified) of a page that depends on the whole site's
-    content: no ETag (the middleware's hash of the page stands for it),
-    and the site's latest edit or publication."""
-    return None, last_modified(*site_dates())
+    content: no ETag (the middleware's hash of the page stands for it), and
+    the site's latest edit or publication, kept under the content version
+    (every edit draws a new one, and so does a story reaching its time)."""
+    dates = cache.get_or_set(
+        "site-dates",
+        site_dates,
+        settings.GAZETTE_KEPT_SECONDS,
+        version=request.content_version,
+    )
+    return None, last_modified(*dates)
 
 
 def conditional_response(request, validators, respond):

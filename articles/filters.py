@@ -1,10 +1,9 @@
 """The filters of the story listings: facets, kind, dates, text and order.
 
 ``ArticleFilter`` always receives ``Article.objects.published()`` (or a
-narrowing of it) as its queryset. Facets (topics, and later countries) are
-relations from Article to a model with ``name`` and ``slug``: a new facet
-is one ``FacetFilter`` line naming the relation, e.g.
-``country = FacetFilter("countries", label="Pays")``.
+narrowing of it) as its queryset. Facets are relations from Article to a
+model with ``name`` and ``slug``: the topics, and those other apps name in
+``GAZETTE_LISTING_FACETS`` (trade: the countries).
 """
 import unicodedata
 from datetime import date, datetime, time, timedelta
@@ -12,11 +11,11 @@ from typing import NamedTuple
 
 import django_filters
 from django import forms
+from django.conf import settings
+from django.core.cache import cache
 from django.core.validators import MaxValueValidator, MinValueValidator, slug_re
 from django.db.models import Count
 from django.utils import timezone
-
-from pagecache import versioned
 
 from .models import Article, FacetEntry, Kind
 from .search import fold, search, search_terms
@@ -36,18 +35,16 @@ class InUse(NamedTuple):
     story_count: int
 
 
-def in_use(relation):
+def in_use(relation, version):
     """Objects at the other end of Article's ``relation`` that have published
     stories (``InUse``: light to keep and read back), with their number of
     stories, in French name order.
 
-    Kept until the content changes (``versioned``): counting the published
-    stories of every value is the one query of a listing that grows with the
-    archive. It counts the listings' index (``FacetEntry``), the entries
-    that the pages of a listing narrowed to one value read, whose number of
-    stories the counts give (``ArticleFilter.narrowed_to``): 30 ms for
-    100,000 stories on PostgreSQL, where joining the links to the stories
-    took 70 ms.
+    Kept under the content ``version`` (None: computed, not kept): counting
+    the published stories of every value is the one query of a listing that
+    grows with the archive. It counts the listings' index (``FacetEntry``),
+    the entries that the pages of a listing narrowed to one value read,
+    whose number of stories the counts give (``ArticleFilter.narrowed_to``).
     """
 
     def count():
@@ -66,12 +63,11 @@ def in_use(relation):
             for item in sorted(items, key=lambda item: (fold(item.name), item.name))
         ]
 
-    return versioned(in_use_name(relation), count)
-
-
-def in_use_name(relation):
-    """The name ``in_use(relation)`` is kept under (``versioned``)."""
-    return f"in-use:{relation}"
+    if version is None:
+        return count()
+    return cache.get_or_set(
+        f"in-use:{relation}", count, settings.GAZETTE_KEPT_SECONDS, version=version
+    )
 
 
 def at_most_facet_values(values):
@@ -105,8 +101,8 @@ class FacetFilter(django_filters.MultipleChoiceFilter):
         )
         super().__init__(field_name=relation, **kwargs)
 
-    def load_choices(self):
-        items = in_use(self.field_name)
+    def load_choices(self, version):
+        items = in_use(self.field_name, version)
         self.names = {item.slug: item.name for item in items}
         self.ids = {item.slug: item.pk for item in items}
         self.extra["choices"] = [
@@ -199,21 +195,15 @@ class ArticleFilterForm(forms.Form):
         return cleaned
 
 
-# The form classes of the filter sets, by filter set and choices: a few per
-# content version, a few versions back (``ArticleFilter.get_form_class``).
-FORM_CLASSES = {}
-MAX_FORM_CLASSES = 32
-
-
 class ArticleFilter(django_filters.FilterSet):
-    """The filters of the listings; ``kept_values()`` names what they read
-    that is kept per content version, for the page to preload."""
+    """The filters of the listings. Besides the topics, other apps add
+    facets in ``GAZETTE_LISTING_FACETS`` (``get_filters``); a page whose
+    address fixes a facet declares it None (``TopicArticleFilter``)."""
 
     q = django_filters.CharFilter(
         label="Mots cherchés", max_length=200, method="filter_search"
     )
     topic = FacetFilter("topics", label="Thèmes")
-    country = FacetFilter("countries", label="Pays")
     kind = django_filters.ChoiceFilter(
         label="Type", choices=Kind.choices, empty_label="Articles et brèves"
     )
@@ -233,41 +223,33 @@ class ArticleFilter(django_filters.FilterSet):
         fields = []
         form = ArticleFilterForm
 
+    @classmethod
+    def get_filters(cls):
+        """The declared filters, with the facets ``GAZETTE_LISTING_FACETS``
+        names (name: (Article's relation, label)) after the declared ones."""
+        filters = list(super().get_filters().items())
+        added = [
+            (name, FacetFilter(relation, label=label))
+            for name, (relation, label) in settings.GAZETTE_LISTING_FACETS.items()
+            if getattr(cls, name, "") is not None
+        ]
+        at = max(
+            (i + 1 for i, (_, f) in enumerate(filters) if isinstance(f, FacetFilter)),
+            default=len(filters),
+        )
+        return dict(filters[:at] + added + filters[at:])
+
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
+        version = getattr(self.request, "content_version", None)
         for facet in self.facets().values():
-            facet.load_choices()
+            facet.load_choices(version)
         self.filters["ordering"].extra["empty_label"] = (
             "Pertinence" if self.data.get("q") else "Les plus récents d’abord"
         )
 
     def facets(self):
         return {n: f for n, f in self.filters.items() if isinstance(f, FacetFilter)}
-
-    def get_form_class(self):
-        """django-filter builds the form class for each filter set, each
-        facet's hundreds of choices normalised twice on the way (a tenth of
-        a listing's time). It changes with the choices and the ordering's
-        empty label only: one class is built for each and shared, as form
-        instances copy their fields (``FORM_CLASSES``)."""
-        key = (
-            type(self),
-            self.filters["ordering"].extra["empty_label"],
-            *(tuple(facet.extra["choices"]) for facet in self.facets().values()),
-        )
-        form_class = FORM_CLASSES.get(key)
-        if form_class is None:
-            if len(FORM_CLASSES) >= MAX_FORM_CLASSES:
-                FORM_CLASSES.clear()  # those of past content versions
-            form_class = FORM_CLASSES[key] = super().get_form_class()
-        return form_class
-
-    @staticmethod
-    def kept_values():
-        """The names of the facet counts a listing reads (``in_use``): every
-        facet's, also those a topic or country page drops from its form and
-        reads for its own number of stories."""
-        return [in_use_name(relation) for relation in facet_relations()]
 
     def unknown_slugs(self):
         """Slugs asked for in a facet that name no object at all (a 404)."""

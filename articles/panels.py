@@ -19,11 +19,8 @@ class StoryPanel:
     """A box on a story page, provided by another app."""
 
     # The box's HTML for a story (safe), empty when it has nothing to show.
+    # The story page keeps it per content version ({% cache %}).
     render: Callable[..., str]
-    # The name under which the box is kept (``versioned()``), "{pk}" standing
-    # for the story's id: the story page reads it with its other kept values,
-    # in one round trip. Empty when the box keeps nothing.
-    kept_value: str = ""
 
 
 def story_panels():

@@ -1,11 +1,11 @@
-import hashlib
 from datetime import timedelta
 from html import unescape
 from itertools import groupby
-from typing import NamedTuple
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core import signing
+from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -17,16 +17,12 @@ from django.utils.html import strip_tags
 from django.views.generic import DetailView, ListView, TemplateView
 
 import frontcache
-from pagecache import preload, versioned, versioned_many
 
-from .conditional import SITE_DATES, conditional_response, page_validators
-from .context_processors import site_values
+from .conditional import conditional_response, page_validators
 from .filters import ArticleFilter, TopicArticleFilter, filter_query, in_use
 from .models import Article, Correction, FacetEntry, Topic
-from .panels import story_panels
 from .search import SearchPaginator, excerpt, fold, mentions
 from .seo import story_metadata
-from .templatetags.gazette import card_html
 
 CARD_FIELDS = ("title", "slug", "kind", "standfirst", "published_at", "dateline")
 # What a story page never shows: the Markdown source and the search copies
@@ -49,62 +45,50 @@ def first_topic_name():
 
 
 def cards(queryset):
-    """Stories as listing cards (``card_html``): only the columns a card
+    """Stories as cards (articles/includes/card.html): only the columns a card
     shows, with its kicker and whether it carries a public correction."""
     return queryset.only(*CARD_FIELDS).annotate(
         is_corrected=has_public_correction(), kicker=first_topic_name()
     )
 
 
-STORY_RELATIONS = "story-relations:{pk}"
-
-
-def story_values(story):
-    """The names of the values kept per story (``versioned``) that its page
-    shows, to read them in one round trip with the site's: its relations, and
-    those of the panels ``GAZETTE_STORY_PANELS`` names (a box of key figures,
-    say)."""
-    names = [STORY_RELATIONS, *(p.kept_value for p in story_panels() if p.kept_value)]
-    return [name.format(pk=story.pk) for name in names]
-
-
-class StoryRelations(NamedTuple):
-    """What a story page shows of rows other than the story's own."""
-
-    topics: list
-    parent_cards: list  # its full articles' cards, as HTML
-    brief_cards: list  # its briefs' cards, compact
-    corrections: list  # its public corrections
-
-
-def story_relations(story):
-    """A story's topics, the cards of its published related stories and its
-    public corrections (three queries), kept until the content changes
-    (``versioned``), while the story itself is read for every request."""
+def related_stories(story):
+    """A story's published related stories as cards, full articles and
+    briefs apart (one query)."""
     related = list(cards(story.related.published()).order_by("-published_at"))
-    return StoryRelations(
-        topics=list(story.topics.all()),
-        parent_cards=[card_html(r) for r in related if not r.is_brief],
-        brief_cards=[card_html(r, compact=True) for r in related if r.is_brief],
-        corrections=list(story.corrections.filter(public=True)),
-    )
+    return {
+        "articles": [r for r in related if not r.is_brief],
+        "briefs": [r for r in related if r.is_brief],
+    }
 
 
-def listing_cards(stories, terms):
+CARD_TEMPLATE = "articles/includes/card.html"
+
+
+def listing_cards(request, stories, terms):
     """The cards of a listing's page as HTML. Without search terms, the page
-    holds ids (``StoryIds``) and each card is kept per content version
-    (``versioned_many``), for every listing it shows on; only the missing
-    ones are built, from their rows alone (``cards()``)."""
+    holds ids (``StoryIds``) and each card is kept under the content version
+    as ``card:<id>``, for every listing it shows on; only the missing ones
+    are built, from their rows alone (``cards()``)."""
 
     def build(stories):
-        return {f"card:{story.pk}": card_html(story, terms) for story in stories}
+        return {
+            f"card:{story.pk}": render_to_string(
+                CARD_TEMPLATE, {"story": story, "search_terms": terms}
+            )
+            for story in stories
+        }
 
     if terms:
         return list(build(stories).values())
+    version = request.content_version
     names = {f"card:{pk}": pk for pk in stories.ids}
-    found = versioned_many(
-        list(names), lambda missing: build(stories.rows([names[name] for name in missing]))
-    )
+    found = cache.get_many(names, version=version)
+    missing = [pk for name, pk in names.items() if name not in found]
+    if missing:
+        built = build(stories.rows(missing))
+        cache.set_many(built, settings.GAZETTE_KEPT_SECONDS, version=version)
+        found.update(built)
     # A story unpublished since its id was read has no row, and no card.
     return [found[name] for name in names if name in found]
 
@@ -123,7 +107,6 @@ class HomeView(TemplateView):
     briefs_count = 8
 
     def get_context_data(self, **kwargs):
-        preload(*site_values())
         context = super().get_context_data(**kwargs)
         published = Article.objects.published()
         articles = list(cards(published.articles())[: self.latest_count + 1])
@@ -148,7 +131,8 @@ class ArticleDetailView(DetailView):
         return Article.objects.published()
 
     def get_queryset(self):
-        return self.visible().defer(*UNSHOWN_FIELDS)
+        queryset = self.visible().defer(*UNSHOWN_FIELDS)
+        return queryset.annotate(is_corrected=has_public_correction())
 
     def get(self, request, *args, **kwargs):
         try:
@@ -164,22 +148,22 @@ class ArticleDetailView(DetailView):
         def respond():
             return self.render_to_response(self.get_context_data(object=self.object))
 
-        preload(*site_values(), SITE_DATES, *story_values(self.object))
         if not self.object.is_published():
             return respond()
         # The page also shows related briefs, figures and the topics in the
         # navigation: any change to the content may change it.
-        return conditional_response(request, page_validators(), respond)
+        return conditional_response(request, page_validators(request), respond)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         story = self.object
-        relations = versioned(
-            STORY_RELATIONS.format(pk=story.pk), lambda: story_relations(story)
-        )
-        context.update(relations._asdict())
+        context["topics"] = topics = list(story.topics.all())
+        corrections = story.corrections.filter(public=True)
+        context["corrections"] = corrections if story.is_corrected else []
+        # Called by the template when its fragment is not kept ({% cache %}).
+        context["related_stories"] = lambda: related_stories(story)
         context["is_preview"] = not story.is_published()
-        context["metadata"] = story_metadata(self.request, story, relations.topics)
+        context["metadata"] = story_metadata(self.request, story, topics)
         return context
 
     def render_to_response(self, context, **response_kwargs):
@@ -256,30 +240,11 @@ def without_empty_values(query):
 
 def by_slug_or_404(model, slug):
     """The object of ``model`` (a topic, a country) that an address names
-    by its slug, kept per content version (``versioned``); 404 if none."""
-    found = versioned(
-        by_slug_name(model, slug), lambda: model.objects.filter(slug=slug).first()
-    )
+    by its slug; 404 if none."""
+    found = model.objects.filter(slug=slug).first()
     if found is None:
         raise Http404("Rien n’est publié à cette adresse.")
     return found
-
-
-def by_slug_name(model, slug):
-    """The name ``by_slug_or_404()`` keeps its object under."""
-    return f"by-slug:{model._meta.label_lower}:{slug}"
-
-
-FILTER_FORM_TEMPLATE = "articles/includes/filter_form.html"
-
-
-def filter_form_name(request):
-    """The name a listing's filter form is kept under (``versioned``): its
-    HTML follows from the address (path and filters, which also select what
-    it says of errors) and the content (the choices and their counts) alone.
-    Written anew it is two fifths of a listing's time."""
-    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-    return f"filter-form:{digest}"
 
 
 class ArticleListView(ListView):
@@ -297,17 +262,7 @@ class ArticleListView(ListView):
         cleaned = without_empty_values(request.GET)
         if cleaned is not None:
             return redirect(f"{request.path}?{cleaned}" if cleaned else request.path)
-        preload(*self.kept_values())
         return super().get(request, *args, **kwargs)
-
-    def kept_values(self):
-        """The names of the kept values (``versioned``) the page reads, to
-        read them in one round trip."""
-        return [
-            *site_values(),
-            *ArticleFilter.kept_values(),
-            filter_form_name(self.request),
-        ]
 
     def get_base_queryset(self):
         return Article.objects.published()
@@ -323,7 +278,8 @@ class ArticleListView(ListView):
             # The facets' counts are exact (kept per content version): no
             # COUNT; the ids of a page come from the value's own index.
             relation, slug = self.narrowed
-            item = next((item for item in in_use(relation) if item.slug == slug), None)
+            items = in_use(relation, self.request.content_version)
+            item = next((item for item in items if item.slug == slug), None)
             if item is None:  # no published story under it
                 paginator.count, paginator.ids = 0, []
             else:
@@ -366,14 +322,7 @@ class ArticleListView(ListView):
             if not mentions(f"{story.title} {story.standfirst}", terms):
                 body = unescape(strip_tags(story.body_html))
                 story.search_excerpt = excerpt(" ".join(body.split()), terms)
-        context["cards"] = listing_cards(context["stories"], terms)
-        context["filter_form"] = versioned(
-            filter_form_name(self.request),
-            lambda: render_to_string(
-                FILTER_FORM_TEMPLATE,
-                {"filterset": self.filterset, "request": self.request},
-            ),
-        )
+        context["cards"] = listing_cards(self.request, context["stories"], terms)
         # Filtered views repeat the pages search engines already reach.
         context["is_filtered"] = any(key != "page" for key in self.request.GET)
         # The feeds of exactly this selection: the same filters, as a query.
@@ -402,9 +351,6 @@ class TopicDetailView(ArticleListView):
 
     template_name = "articles/topic_detail.html"
     filterset_class = TopicArticleFilter
-
-    def kept_values(self):
-        return [*super().kept_values(), by_slug_name(Topic, self.kwargs["slug"])]
 
     def get_base_queryset(self):
         self.topic = by_slug_or_404(Topic, self.kwargs["slug"])
@@ -440,7 +386,8 @@ class TopicIndexView(TemplateView):
     template_name = "articles/topic_index.html"
 
     def get_context_data(self, **kwargs):
-        topics = sorted(in_use("topics"), key=lambda topic: initial(topic.name))
+        in_use_topics = in_use("topics", self.request.content_version)
+        topics = sorted(in_use_topics, key=lambda topic: initial(topic.name))
         by_letter = groupby(topics, key=lambda topic: initial(topic.name))
         letters = [(letter, list(group)) for letter, group in by_letter]
         return super().get_context_data(letters=letters, **kwargs)

@@ -26,20 +26,27 @@ NOT_SHARED = ("private", "no-cache", "no-store")
 def keys(request, response, *names):
     """Add the surrogate keys ``names`` to ``response`` and let a shared cache
     keep it ``FRONTCACHE_MAX_AGE`` seconds. A response that asks to stay
-    private or uncached (a preview), or that answers a request with a
-    session (staff, whose pages are built for them), is left as it is.
+    private or uncached (a preview) is left as it is; one that answers a
+    request with a session (staff, whose pages are built for them) is
+    marked private.
     Returns ``response``."""
     cache_control = response.get("Cache-Control", "").lower()
-    private = any(word in cache_control for word in NOT_SHARED)
-    if private or settings.SESSION_COOKIE_NAME in request.COOKIES:
+    if any(word in cache_control for word in NOT_SHARED):
+        return response
+    if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        # Built for the person logged in: no shared cache may keep it.
+        patch_cache_control(response, private=True)
         return response
     known = response.get(KEY_HEADERS[0], "").split()
     merged = " ".join(dict.fromkeys([*known, *names]))
     for header in KEY_HEADERS:
         response[header] = merged
-    # The site's page cache, outside the views, may shorten s-maxage to the
-    # next scheduled publication: a story coming due is then never missed.
-    patch_cache_control(response, public=True, s_maxage=settings.FRONTCACHE_MAX_AGE)
+    # Browsers revalidate (ETag, Last-Modified); the proxy keeps the page
+    # until a purge, or the next scheduled publication
+    # (pagecache.middleware), a story coming due is then never missed.
+    patch_cache_control(
+        response, public=True, max_age=0, s_maxage=settings.FRONTCACHE_MAX_AGE
+    )
     return response
 
 

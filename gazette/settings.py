@@ -67,12 +67,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
-    # Outside the page cache: a cached page keeps the ETag and Last-Modified
-    # its view computed, so a client holding it gets a 304 from the cache too.
     "django.middleware.http.ConditionalGetMiddleware",
-    # Before sessions and CSRF: it sees the cookies they set (never stored),
-    # and a hit costs no session lookup.
-    "gazette.middleware.PageCacheMiddleware",
+    # request.content_version, under which fragments and values are kept;
+    # public responses kept by the proxy until the next publication at most.
+    "pagecache.middleware.ContentVersionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -85,7 +83,6 @@ MIDDLEWARE = [
 ]
 
 # `make bench` adds a trivial view, the floor of the stack (gazette/bench_urls.py).
-# It also lets a request ask for nothing kept (pagecache, "froid").
 GAZETTE_BENCH = env_bool("GAZETTE_BENCH")
 ROOT_URLCONF = "gazette.bench_urls" if GAZETTE_BENCH else "gazette.urls"
 
@@ -100,7 +97,6 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "articles.context_processors.site",
-                "trade.context_processors.countries",
             ],
         },
     },
@@ -227,22 +223,17 @@ GAZETTE_MARKDOWN_EXTENSIONS = [
 # body, and inlines on its admin page. Here too, articles never names trade.
 GAZETTE_STORY_PANELS = ["trade.panels.KEY_FIGURES_PANEL"]
 GAZETTE_STORY_ADMIN_INLINES = ["trade.admin.FigureStoryInline"]
-# The kept values other apps' context processors show on every page (trade:
-# the footer's country links), read with the navigation's in one round trip.
-GAZETTE_SITE_VALUES = ["nav_countries"]
+# Facets the listings offer besides the topics (articles.filters): filter
+# name, Article's relation (declared by another app) and its label.
+GAZETTE_LISTING_FACETS = {"country": ("countries", "Pays")}
 # Editors hold every permission of these apps (articles.services.roles_sync).
 GAZETTE_EDITOR_APPS = ["articles", "trade"]
 
-# Anonymous GET pages kept in the cache for at most this long (seconds); a
-# change to the content or a scheduled publication makes them fresh sooner.
-GAZETTE_PAGE_CACHE_SECONDS = 600
-# After a change, the first request that needs a kept value computes it;
-# others wait for it this long at most before computing it themselves.
-GAZETTE_KEPT_WAIT_SECONDS = 1.0
-# What a CDN may keep (s-maxage) and serve stale while it refetches.
-GAZETTE_CDN_MAX_AGE = 60
-GAZETTE_CDN_STALE_WHILE_REVALIDATE = 30
-# Saving or deleting any model of these apps makes every cached page stale.
+# How long Django keeps a fragment or a value of a page (``{% cache %}``, the
+# cache API) at most; a change to the content or a scheduled publication
+# makes it stale sooner (pagecache).
+GAZETTE_KEPT_SECONDS = 3600
+# Saving or deleting any model of these apps makes everything kept stale.
 GAZETTE_CONTENT_APPS = ["articles", "trade"]
 
 # The HTTP cache in front (frontcache, deploy/varnish/): how long it may keep

@@ -162,9 +162,13 @@ class RedisCache(BaseCache):
             return self.fallback_seconds
         return min(timeout, self.fallback_seconds)
 
+    # Each method makes its keys before calling Redis: a key may hold a lazy
+    # value (request.content_version) whose reading calls the cache itself.
+
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        name = self.make_and_validate_key(key, version=version)
+
         def from_redis():
-            name = self.make_and_validate_key(key, version=version)
             seconds = self.get_backend_timeout(timeout)
             added = self.client.set(
                 name, self.serializer.dumps(value), nx=True, ex=seconds or None
@@ -181,8 +185,10 @@ class RedisCache(BaseCache):
         )
 
     def get(self, key, default=None, version=None):
+        name = self.make_and_validate_key(key, version=version)
+
         def from_redis():
-            value = self.client.get(self.make_and_validate_key(key, version=version))
+            value = self.client.get(name)
             return default if value is None else self.serializer.loads(value)
 
         return self.call(
@@ -190,8 +196,9 @@ class RedisCache(BaseCache):
         )
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        name = self.make_and_validate_key(key, version=version)
+
         def from_redis():
-            name = self.make_and_validate_key(key, version=version)
             seconds = self.get_backend_timeout(timeout)
             if seconds == 0:
                 self.client.delete(name)
@@ -206,8 +213,9 @@ class RedisCache(BaseCache):
         )
 
     def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        name = self.make_and_validate_key(key, version=version)
+
         def from_redis():
-            name = self.make_and_validate_key(key, version=version)
             seconds = self.get_backend_timeout(timeout)
             if seconds is None:
                 return bool(self.client.persist(name))
@@ -219,20 +227,17 @@ class RedisCache(BaseCache):
         )
 
     def delete(self, key, version=None):
+        name = self.make_and_validate_key(key, version=version)
         return self.call(
-            lambda: bool(
-                self.client.delete(self.make_and_validate_key(key, version=version))
-            ),
+            lambda: bool(self.client.delete(name)),
             lambda: self.fallback.delete(key, version),
         )
 
     def get_many(self, keys, version=None):
         keys = list(keys)  # read twice when Redis fails
+        names = {self.make_and_validate_key(key, version=version): key for key in keys}
 
         def from_redis():
-            names = {
-                self.make_and_validate_key(key, version=version): key for key in keys
-            }
             if not names:
                 return {}
             values = self.client.mget(list(names))
@@ -245,16 +250,16 @@ class RedisCache(BaseCache):
         return self.call(from_redis, lambda: self.fallback.get_many(keys, version))
 
     def has_key(self, key, version=None):
+        name = self.make_and_validate_key(key, version=version)
         return self.call(
-            lambda: bool(
-                self.client.exists(self.make_and_validate_key(key, version=version))
-            ),
+            lambda: bool(self.client.exists(name)),
             lambda: self.fallback.has_key(key, version),
         )
 
     def incr(self, key, delta=1, version=None):
+        name = self.make_and_validate_key(key, version=version)
+
         def from_redis():
-            name = self.make_and_validate_key(key, version=version)
             if not self.client.exists(name):
                 raise ValueError(f"Key '{name}' not found.")
             return self.client.incr(name, delta)
@@ -264,14 +269,12 @@ class RedisCache(BaseCache):
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
         if not data:
             return []
+        names = {key: self.make_and_validate_key(key, version=version) for key in data}
 
         def from_redis():
             seconds = self.get_backend_timeout(timeout)
             values = {
-                self.make_and_validate_key(key, version=version): (
-                    self.serializer.dumps(value)
-                )
-                for key, value in data.items()
+                names[key]: self.serializer.dumps(value) for key, value in data.items()
             }
             pipeline = self.client.pipeline()
             pipeline.mset(values)

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from django.utils.html import format_html
 
 from articles.panels import StoryPanel
 from tests.factories import make_article, make_figure
@@ -57,22 +58,26 @@ def test_articles_templates_load_no_trade_library():
         assert "trade" not in template.read_text(), template
 
 
-# A panel keeping its box under a name of its own.
-KEPT_PANEL = StoryPanel(render=lambda story: "", kept_value="signed:{pk}")
+RENDERED = []
 
 
-def test_story_page_reads_the_kept_values_the_settings_name_now(
-    client, settings, monkeypatch
-):
-    """Names come from the settings at each request, not copied at start-up."""
-    from articles import views
+def counted_panel(story):
+    RENDERED.append(story.pk)
+    return format_html('<aside class="signed">Panneau {}</aside>', story.pk)
 
+
+COUNTED_PANEL = StoryPanel(render=counted_panel)
+
+
+def test_panels_are_kept_per_content_version(client, settings):
+    """The page keeps its panels ({% cache %}) until the content changes."""
     story = make_article()
-    read = []
-    monkeypatch.setattr(views, "preload", lambda *names: read.extend(names))
-    settings.GAZETTE_STORY_PANELS = ["tests.test_articles_panels.KEPT_PANEL"]
-    settings.GAZETTE_SITE_VALUES = ["signed-site"]
+    settings.GAZETTE_STORY_PANELS = ["tests.test_articles_panels.COUNTED_PANEL"]
+    RENDERED.clear()
+    assert page(client, story).select_one(".signed").text == f"Panneau {story.pk}"
     page(client, story)
-    assert {f"signed:{story.pk}", f"story-relations:{story.pk}"} <= set(read)
-    assert {"nav_topics", "signed-site"} <= set(read)
-    assert not any(n.startswith(("key_figures", "nav_countries")) for n in read)
+    assert RENDERED == [story.pk]
+    story.title = "Un autre titre"
+    story.save()
+    assert page(client, story).select_one(".signed")
+    assert RENDERED == [story.pk, story.pk]

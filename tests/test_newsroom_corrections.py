@@ -67,9 +67,11 @@ def test_corrections_cost_one_query_whatever_their_number(
     for _ in range(6):
         correct(many)
     keep_site_values(client)
-    # Story, topics, related stories, the key-figures box, the corrections
-    # (kept with the story's relations: the story's own query stays plain).
-    for story in (plain, one, many):
+    # Story (which says whether it carries a public correction), topics,
+    # related stories, the key-figures box; then its corrections, if any.
+    with django_assert_num_queries(4):
+        client.get(plain.get_absolute_url())
+    for story in (one, many):
         with django_assert_num_queries(5):
             client.get(story.get_absolute_url())
 

@@ -226,7 +226,7 @@ def test_linking_the_box_to_pair_pages_costs_no_query(
         make_figure(stories=[story], year=year, **where)
     keep_site_values(client)
     # As many as for figures of no pair (test_trade_views).
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = client.get(story.get_absolute_url())
     page = BeautifulSoup(response.content, "html.parser")
     links = page.select(".key-figures__more a")

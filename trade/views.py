@@ -1,5 +1,7 @@
 import json
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Max, Min
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -9,23 +11,25 @@ import frontcache
 from articles.filters import ArticleFilter
 from articles.models import Article
 from articles.seo import absolute_url
-from articles.views import ArticleListView, by_slug_name, by_slug_or_404, cards
-from pagecache import versioned
+from articles.views import ArticleListView, by_slug_or_404, cards
 
 from . import charts, derived, exports, tracking
 from .models import Country, Figure, Pair, Target, Unit
 
 
+def kept_pairs(request):
+    """``published_pairs()``, kept under the content version."""
+    return cache.get_or_set(
+        "published-pairs",
+        published_pairs,
+        settings.GAZETTE_KEPT_SECONDS,
+        version=request.content_version,
+    )
+
+
 def published_pairs():
     """Pairs with at least one published figure: their count, span and last
-    edit; kept until the content changes (``versioned``)."""
-    return versioned(PUBLISHED_PAIRS, _published_pairs)
-
-
-PUBLISHED_PAIRS = "published-pairs"
-
-
-def _published_pairs():
+    edit."""
     spans = {}
     rows = (
         Figure.objects.published()
@@ -62,7 +66,7 @@ def _published_pairs():
 
 @frontcache.tagged("figures", "nav")
 def index(request):
-    return render(request, "trade/index.html", {"pairs": published_pairs()})
+    return render(request, "trade/index.html", {"pairs": kept_pairs(request)})
 
 
 def pair_detail(request, slug):
@@ -194,10 +198,6 @@ class CountryDetailView(ArticleListView):
     template_name = "trade/country_detail.html"
     filterset_class = CountryArticleFilter
 
-    def kept_values(self):
-        slug = self.kwargs["slug"]
-        return [*super().kept_values(), by_slug_name(Country, slug), PUBLISHED_PAIRS]
-
     def get_base_queryset(self):
         self.country = by_slug_or_404(Country, self.kwargs["slug"])
         return super().get_base_queryset().filter(countries=self.country)
@@ -208,7 +208,7 @@ class CountryDetailView(ArticleListView):
     def get_context_data(self, **kwargs):
         pairs = [
             pair
-            for pair in published_pairs()
+            for pair in kept_pairs(self.request)
             if self.country.pk in (pair.first_id, pair.second_id)
         ]
         return super().get_context_data(country=self.country, pairs=pairs, **kwargs)

@@ -1,5 +1,5 @@
 """Template tags for reader pages: French dates with their UTC offset, JSON-LD,
-search highlights."""
+search highlights, the navigation's topics."""
 import json
 from datetime import datetime
 from functools import cache
@@ -8,12 +8,13 @@ from django import template
 from django.conf import settings
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from articles.seo import iso
+from django.db.models import Exists, OuterRef
 
+from articles.models import Article, Topic
 from articles.search import highlight
+from articles.seo import iso
 
 register = template.Library()
 register.filter("highlight", highlight)
@@ -48,96 +49,34 @@ def utc_offset(value):
     return f"UTC{offset[:3]}:{offset[3:]}"
 
 
-@register.simple_tag
+@register.inclusion_tag("articles/includes/time.html")
 def time_tag(value, with_time=True):
     """A <time> element: French date, time and UTC offset, ISO 8601 in datetime."""
     if value is None:
-        return ""
+        return {}
     local = _local(value)
-    if not with_time or not isinstance(value, datetime):
-        return format_html('<time datetime="{}">{}</time>', local.isoformat(), french_date(local, False))
-    return format_html(
-        '<time datetime="{}">{} <span class="utc-offset" title="heure de Paris">({})</span></time>',
-        local.isoformat(),
-        french_date(local),
-        utc_offset(local),
-    )
+    with_time = with_time and isinstance(value, datetime)
+    return {
+        "iso": local.isoformat(),
+        "text": french_date(local, with_time),
+        "offset": utc_offset(local) if with_time else "",
+    }
 
 
 # Inside <script>, "</script>" or "<!--" would end the element early.
 JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
 
-@register.simple_tag
+@register.filter(is_safe=True)
 def json_ld(data):
-    """A <script type="application/ld+json"> element holding ``data``."""
-    text = json.dumps(data, ensure_ascii=False).translate(JSON_SCRIPT_ESCAPES)
-    return format_html(
-        '<script type="application/ld+json">{}</script>', mark_safe(text)
-    )
+    """``data`` as JSON to write inside <script type="application/ld+json">."""
+    return mark_safe(json.dumps(data, ensure_ascii=False).translate(JSON_SCRIPT_ESCAPES))
 
 
 @register.filter
 def isoformat(value):
     """ISO 8601 (W3C datetime) to the second, with the Paris offset."""
     return iso(value) if value else ""
-
-
-@register.simple_tag(takes_context=True)
-def story_card(context, story, level=3, compact=False, lead=False):
-    """A story's card on the home page and under a story (``card_html``);
-    ``search_terms`` in the context are highlighted."""
-    terms = context.get("search_terms")
-    return card_html(story, terms, level=level, compact=compact, lead=lead)
-
-
-def card_html(story, terms=(), *, level=3, compact=False, lead=False):
-    """A story's card in listings, on the home page and under a story, read
-    with ``articles.views.cards()`` (its kicker: the name of its first
-    topic); ``terms`` highlighted in the title and standfirst.
-
-    Written in Python rather than as an included template: a listing shows 20
-    of them, and each inclusion cost more than the rest of the page.
-    """
-    classes = "card"
-    if story.is_brief:
-        classes += " card--brief"
-    if lead:
-        classes += " card--lead"
-    badge = '<span class="badge">Brève</span> ' if story.is_brief else ""
-    title = highlight(story.title, terms) if terms else story.title
-    parts = [
-        format_html(
-            '<article class="{}">\n  <p class="card__kicker">{}{}</p>\n'
-            '  <h{} class="card__title"><a href="{}">{}</a></h{}>\n',
-            classes,
-            mark_safe(badge),
-            story.kicker or "",
-            level,
-            story.get_absolute_url(),
-            title,
-            level,
-        )
-    ]
-    if story.standfirst and not compact:
-        standfirst = highlight(story.standfirst, terms) if terms else story.standfirst
-        parts.append(format_html('  <p class="card__standfirst">{}</p>\n', standfirst))
-    excerpt = getattr(story, "search_excerpt", "")
-    if excerpt:
-        parts.append(format_html('  <p class="card__excerpt">{}</p>\n', excerpt))
-    corrected = (
-        ' <span class="badge badge--corrected">Corrigé</span>'
-        if getattr(story, "is_corrected", False)
-        else ""
-    )
-    parts.append(
-        format_html(
-            '  <p class="card__meta">{}{}</p>\n</article>',
-            time_tag(story.published_at),
-            mark_safe(corrected),
-        )
-    )
-    return mark_safe("".join(parts))
 
 
 @cache
@@ -154,3 +93,12 @@ def site_link(name):
     each page, a dozen times in base.html), or "" when the URLconf lacks it:
     the figures, for the articles app on its own."""
     return _site_link(name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+
+
+@register.simple_tag
+def nav_topics():
+    """The topics with a published story, by name: the navigation's links."""
+    # EXISTS stops at a topic's first published story, where a join would
+    # read every published story.
+    published = Article.objects.published().filter(topics=OuterRef("pk"))
+    return Topic.objects.filter(Exists(published)).order_by("name")

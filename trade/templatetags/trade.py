@@ -6,7 +6,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
 
 from trade import derived, formatting
-from trade.models import Figure
+from articles.models import Article
+from trade.models import Country, Figure
 
 register = template.Library()
 
@@ -50,6 +51,13 @@ def key_figures_html(story):
         "trade/includes/key_figures.html",
         {"figures": figures, "pairs": list(pairs), "discrepancies": discrepancies},
     )
+
+
+@register.simple_tag
+def nav_countries():
+    """The countries with a published story, by name: the footer's links."""
+    published = Article.objects.published().filter(countries=OuterRef("pk"))
+    return Country.objects.filter(Exists(published)).order_by("name")
 
 
 @register.filter
