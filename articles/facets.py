@@ -5,10 +5,11 @@ An entry is derived from a story marked published and one of its links: any
 save of a story, any change to its links and the deletion of a topic or a
 country rebuild the entries concerned, in the same transaction as the change
 (signals, connected by ``connect()``). Nothing else writes them, but
-``rebuild()``, which writes them all anew (the migration that created them,
-``seed_demo``'s bulk inserts).
+``rebuild()``, which writes them all anew: after writes that send no signal
+(``bulk_create``, ``QuerySet.update()``), as ``seed_demo`` does, and in
+``manage.py rebuild_listings_index``.
 """
-from django.db import connections
+from django.db import connections, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from .models import Article, FacetEntry
@@ -51,13 +52,19 @@ def refresh(article_ids, using="default"):
 
 
 def rebuild(using="default"):
-    """Write every entry anew (after bulk inserts, which send no signal)."""
+    """Write every entry anew (after bulk inserts or ``update()``, which send
+    no signal), in one transaction: readers see the old index or the new one,
+    never an empty one. Returns the number of entries written."""
     connection = connections[using]
     table = connection.ops.quote_name(FacetEntry._meta.db_table)
-    with connection.cursor() as cursor:
-        # One statement, rather than Django's row by row deletion with signals.
-        cursor.execute(f"DELETE FROM {table}")
-    FacetEntry.objects.using(using).bulk_create(entries(using=using), batch_size=BATCH)
+    with transaction.atomic(using=using):
+        with connection.cursor() as cursor:
+            # One statement, rather than Django's row by row deletion with signals.
+            cursor.execute(f"DELETE FROM {table}")
+        written = FacetEntry.objects.using(using).bulk_create(
+            entries(using=using), batch_size=BATCH
+        )
+    return len(written)
 
 
 def story_saved(sender, instance, using, update_fields=None, **kwargs):

@@ -391,8 +391,9 @@ class FacetEntry(models.Model):
     tables cannot: a listing narrowed to one topic reads the ids of its page
     from the index below, as many entries as the page shows, where with the
     link table the database walks every story by date past the other topics'
-    (2,400 index entries for a topic with 1 % of 100,000 stories) or sorts
-    all the topic's stories (23 ms for page 26)."""
+    (the rarer the topic, the longer the walk) or sorts all the topic's
+    stories for every page. ``manage.py rebuild_listings_index`` writes it
+    anew after writes that send no signal."""
 
     facet = models.CharField(max_length=30)
     value = models.PositiveIntegerField()

@@ -118,9 +118,9 @@ class SearchPaginator(Paginator):
     counted up to SEARCH_COUNT_CAP only, its pages stop there, and a page in
     relevance order is read with ``relevance_page()``.
 
-    Counting every match of a common word reads every matching row (0.3 s
-    for a word in half of 100,000 stories on PostgreSQL); nobody pages past
-    the first thousand results of a search.
+    Counting every match of a common word reads every matching row, a cost
+    that grows with the archive; nobody pages past the first thousand
+    results of a search.
 
     ``shown(queryset)`` narrows the queryset to what a page shows of its
     stories (columns, annotations), applied only when rows are read.

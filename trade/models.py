@@ -238,8 +238,8 @@ class FigureQuerySet(models.QuerySet):
         public reference data (the series of the pair pages).
         """
         links = Figure.stories.through.objects.filter(figure_id=OuterRef("pk"))
-        # EXISTS per link, not IN: SQLite would list every published story
-        # (0.9 s with 100,000 of them) before reading the first figure.
+        # EXISTS per link, not IN: SQLite would list every published story,
+        # however large the archive, before reading the first figure.
         cited = links.filter(
             Exists(Article.objects.published().filter(pk=OuterRef("article_id")))
         )

@@ -97,7 +97,7 @@ class Command(BaseCommand):
                 # Bulk inserts send no signal: the listings' index, anew.
                 facets.rebuild()
         # Fresh statistics, or SQLite's planner picks the wrong indexes on a
-        # table that grew from nothing to 100,000 rows in one go.
+        # table that grew from nothing to the archive's size in one go.
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         content_refresh()
