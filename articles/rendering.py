@@ -1,5 +1,4 @@
 """Markdown to safe HTML: the one path every story body takes to a reader."""
-from functools import lru_cache
 
 import markdown
 import nh3
@@ -48,14 +47,9 @@ def sanitize_html(html: str, *, base_url: str | None = None) -> str:
     )
 
 
-@lru_cache(maxsize=1)
-def _extension_names():
-    return tuple(settings.GAZETTE_MARKDOWN_EXTENSIONS)
-
-
 def _markdown() -> markdown.Markdown:
     md = markdown.Markdown(
-        extensions=list(_extension_names()),
+        extensions=list(settings.GAZETTE_MARKDOWN_EXTENSIONS),
         extension_configs={
             "markdown.extensions.tables": {"use_align_attribute": True},
             "markdown.extensions.footnotes": {"BACKLINK_TITLE": "Retour au texte"},
