@@ -80,9 +80,21 @@ def purge(names):
 
 
 def send_purge(url, names):
-    """One PURGE request naming ``names``; True if the proxy accepted it."""
+    """One purge request naming ``names``; True if the proxy accepted it.
+
+    The keys go in ``xkey-purge`` (Varnish's xkey, deploy/varnish/) and in
+    ``Surrogate-Key`` (Fastly's API); the method and any other header (a
+    CDN's token) come from ``FRONTCACHE_PURGE_METHOD`` and
+    ``FRONTCACHE_PURGE_HEADERS``."""
+    keys = " ".join(names)
     request = urllib.request.Request(
-        url, method="PURGE", headers={PURGE_HEADER: " ".join(names)}
+        url,
+        method=settings.FRONTCACHE_PURGE_METHOD,
+        headers={
+            **settings.FRONTCACHE_PURGE_HEADERS,
+            PURGE_HEADER: keys,
+            "Surrogate-Key": keys,
+        },
     )
     try:
         with urllib.request.urlopen(

@@ -4,6 +4,7 @@ See README.md for the table of variables. DEBUG is off unless DJANGO_DEBUG says
 otherwise, and a missing secret key with DEBUG off stops the start-up.
 """
 import hashlib
+import json
 import os
 import tempfile
 from datetime import timedelta
@@ -243,6 +244,20 @@ GAZETTE_CONTENT_APPS = ["articles", "trade"]
 FRONTCACHE_MAX_AGE = 3600
 FRONTCACHE_PURGE_URL = os.environ.get("DJANGO_FRONTCACHE_PURGE_URL", "")
 FRONTCACHE_PURGE_TIMEOUT = 2
+# A CDN in Varnish's place: the purge's method and extra headers, e.g. for
+# Fastly's API (URL https://api.fastly.com/service/<id>/purge), POST and
+# {"Fastly-Key": "<token>", "Fastly-Soft-Purge": "1"} (docs/operations.md).
+FRONTCACHE_PURGE_METHOD = os.environ.get("DJANGO_FRONTCACHE_PURGE_METHOD", "PURGE")
+try:
+    FRONTCACHE_PURGE_HEADERS = json.loads(
+        os.environ.get("DJANGO_FRONTCACHE_PURGE_HEADERS", "") or "{}"
+    )
+except ValueError as error:
+    raise ImproperlyConfigured(
+        f"DJANGO_FRONTCACHE_PURGE_HEADERS must be a JSON object: {error}"
+    ) from None
+if not isinstance(FRONTCACHE_PURGE_HEADERS, dict):
+    raise ImproperlyConfigured("DJANGO_FRONTCACHE_PURGE_HEADERS must be a JSON object.")
 
 # Security. Debug-off defaults pass `manage.py check --deploy`; a server
 # behind a TLS-terminating proxy on loopback (`make serve`) may turn the

@@ -212,6 +212,21 @@ def test_purge_sends_one_soft_purge_request_naming_the_keys(settings):
     assert request.get_header("Xkey-purge") == "home story:1"
 
 
+def test_a_cdn_gets_the_method_and_headers_its_api_asks_for(settings):
+    """Fastly's purge by surrogate key: POST, the keys in Surrogate-Key, the
+    token and the soft purge in headers of its own."""
+    settings.FRONTCACHE_PURGE_METHOD = "POST"
+    settings.FRONTCACHE_PURGE_HEADERS = {"Fastly-Key": "jeton", "Fastly-Soft-Purge": "1"}
+    url = "https://api.fastly.example/service/abc/purge"
+    with mock.patch("urllib.request.urlopen") as urlopen:
+        assert frontcache.send_purge(url, ["home", "story:1"])
+    request = urlopen.call_args.args[0]
+    assert (request.get_method(), request.full_url) == ("POST", url)
+    assert request.get_header("Surrogate-key") == "home story:1"
+    assert request.get_header("Fastly-key") == "jeton"
+    assert request.get_header("Fastly-soft-purge") == "1"
+
+
 def test_a_proxy_that_is_down_never_fails_the_save(
     settings, story, caplog, django_capture_on_commit_callbacks
 ):
