@@ -18,11 +18,10 @@ from django.http import (
     HttpResponseNotAllowed,
     HttpResponseRedirect,
 )
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import to_historic
 
@@ -58,23 +57,6 @@ PUBLISH_PERMISSION = "articles.publish_article"
 admin.site.site_header = "La Gazette — rédaction"
 admin.site.site_title = "La Gazette"
 admin.site.index_title = "Rédaction"
-
-MARKDOWN_HELP = mark_safe(
-    """<dl class="markdown-help">
-<dt>Paragraphe</dt><dd>une ligne vide entre deux paragraphes</dd>
-<dt>Intertitre</dt><dd><code>## Le titre</code></dd>
-<dt>Gras, italique</dt><dd><code>**gras**</code>, <code>*italique*</code></dd>
-<dt>Lien</dt><dd><code>[texte](https://exemple.fr)</code></dd>
-<dt>Liste</dt><dd>une ligne par élément, commençant par <code>- </code></dd>
-<dt>Citation</dt><dd><code>&gt; texte cité</code></dd>
-<dt>Note</dt><dd><code>texte[^1]</code> puis <code>[^1]: la note</code></dd>
-<dt>Tableau</dt><dd><code>| A | B |</code> / <code>|---|---|</code> /
-<code>| 1 | 2 |</code></dd>
-<dt>Typographie</dt><dd>les guillemets droits deviennent « », l’apostrophe ’ ;
-le HTML est retiré.</dd>
-</dl>"""
-)
-
 
 def is_editor(request):
     return request.user.has_perm(PUBLISH_PERMISSION)
@@ -361,36 +343,26 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
     @admin.display(description="état", ordering="status")
     def state(self, obj):
-        if obj.is_scheduled:
-            return format_html(
-                '<span class="state state--scheduled">Programmé</span> pour le {}',
-                french_date(obj.published_at),
-            )
-        return format_html(
-            '<span class="state state--{}">{}</span>',
-            obj.status,
-            obj.get_status_display(),
+        scheduled_for = french_date(obj.published_at) if obj.is_scheduled else ""
+        return render_to_string(
+            "admin/articles/article/includes/state.html",
+            {"story": obj, "scheduled_for": scheduled_for},
         )
 
     @admin.display(description="aperçu")
     def preview_link(self, obj):
-        return format_html(
-            '<a href="{}" target="_blank" rel="noopener">Prévisualiser</a>',
-            obj.get_absolute_url(),
+        return render_to_string(
+            "admin/articles/article/includes/preview_link.html", {"story": obj}
         )
 
     @admin.display(description="aide Markdown")
     def markdown_help(self, obj):
-        return MARKDOWN_HELP
+        return render_to_string("admin/articles/article/includes/markdown_help.html")
 
     @admin.display(description="texte mis en forme")
     def body_preview(self, obj):
-        # body_html was sanitised by render_markdown when the story was saved;
-        # the script refreshes it as the body is typed.
-        return format_html(
-            '<div class="body-preview" data-url="{}" aria-live="polite">{}</div>',
-            reverse("admin:articles_article_markdown_preview"),
-            mark_safe(obj.body_html),
+        return render_to_string(
+            "admin/articles/article/includes/body_preview.html", {"story": obj}
         )
 
     def markdown_preview_view(self, request):

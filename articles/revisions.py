@@ -4,9 +4,6 @@ import difflib
 import re
 from typing import NamedTuple
 
-from django.utils.html import escape, format_html
-from django.utils.safestring import mark_safe
-
 from .templatetags.gazette import french_date
 
 # The fields an editor writes; bookkeeping (version, dates, authors) is left out.
@@ -106,19 +103,21 @@ def restore_message(restored, before, after, options) -> str:
     return text
 
 
-def words_diff(old: str, new: str) -> str:
-    """HTML of ``new`` with the words removed from ``old`` in <del>, added in <ins>."""
+def words_diff(old: str, new: str) -> list[tuple[str, str]]:
+    """``new`` as (kind, words) segments against ``old``: kind "del" for the
+    words removed, "ins" for those added, "" for those kept; the compare
+    template marks them up."""
     a, b = _TOKENS.split(old), _TOKENS.split(new)
-    parts = []
+    segments = []
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag in ("delete", "replace"):
-            parts.append(format_html("<del>{}</del>", "".join(a[i1:i2])))
+            segments.append(("del", "".join(a[i1:i2])))
         if tag in ("insert", "replace"):
-            parts.append(format_html("<ins>{}</ins>", "".join(b[j1:j2])))
+            segments.append(("ins", "".join(b[j1:j2])))
         if tag == "equal":
-            parts.append(escape("".join(a[i1:i2])))
-    return mark_safe("".join(parts))
+            segments.append(("", "".join(a[i1:i2])))
+    return segments
 
 
 def _display(record, name):

@@ -21,8 +21,6 @@ from operator import and_
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import BooleanField, ExpressionWrapper, Q
-from django.utils.html import conditional_escape
-from django.utils.safestring import mark_safe
 
 # NFKD leaves these letters whole; French writes œ in everyday words (cœur).
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae"})
@@ -256,26 +254,28 @@ def mentions(text, terms):
 
 
 def highlight(text, terms):
-    """``text`` escaped, the words holding a search term wrapped in <mark>."""
+    """``text`` as (text, word) pairs, where word is a word holding a search
+    term ("" at the end): ``articles/includes/highlight.html`` prints them
+    escaped, the words in <mark>."""
     text = str(text or "")
-    pieces, position = [], 0
+    pairs, position = [], 0
     for start, end in _term_spans(text, terms) if terms else []:
         if end <= position:
             continue
         start = max(start, position)
-        pieces.append(conditional_escape(text[position:start]))
-        pieces.append(f"<mark>{conditional_escape(text[start:end])}</mark>")
+        pairs.append((text[position:start], text[start:end]))
         position = end
-    pieces.append(conditional_escape(text[position:]))
-    return mark_safe("".join(pieces))
+    if position < len(text):
+        pairs.append((text[position:], ""))
+    return pairs
 
 
 def excerpt(text, terms, width=EXCERPT_WIDTH):
     """About ``width`` characters of ``text`` around its first search term,
-    highlighted, or "" when no term is in it."""
+    as ``highlight()`` pairs, or [] when no term is in it."""
     spans = _term_spans(text, terms) if terms else []
     if not spans:
-        return ""
+        return []
     first = spans[0][0]
     start = max(0, first - width // 3)
     end = min(len(text), start + width)
@@ -285,6 +285,6 @@ def excerpt(text, terms, width=EXCERPT_WIDTH):
     if end < len(text):
         space = text.rfind(" ", first, end)
         end = space if space > first else end
-    before = "… " if start > 0 else ""
-    after = " …" if end < len(text) else ""
-    return mark_safe(f"{before}{highlight(text[start:end].strip(), terms)}{after}")
+    before = [("… ", "")] if start > 0 else []
+    after = [(" …", "")] if end < len(text) else []
+    return [*before, *highlight(text[start:end].strip(), terms), *after]

@@ -128,10 +128,32 @@ def test_writer_cannot_restore_a_story_they_may_not_edit(client, edited):
     assert edited.title == "Titre troisième"
 
 
-def test_words_diff_escapes_markup():
-    html = words_diff("un <b>texte</b>", "un <script>alert(1)</script>")
-    assert "<script>" not in html and "&lt;script&gt;" in html
-    assert html.startswith("un ")
+def test_words_diff_cuts_the_new_text_into_kept_removed_and_added_words():
+    assert words_diff("un <b>texte</b> ici", "un <script>alert(1)</script> ici") == [
+        ("", "un "),
+        ("del", "<b>texte</b>"),
+        ("ins", "<script>alert(1)</script>"),
+        ("", " ici"),
+    ]
+
+
+def test_compare_page_escapes_the_words_it_marks(client):
+    client.force_login(make_user(EDITORS))
+    story = make_article(title="un <b>texte</b>", status=Status.DRAFT, published_at=None)
+    url = f"{ADMIN}{story.pk}/change/"
+    data = form_data(client.get(url), "#article_form", title="un <script>x</script>")
+    assert client.post(url, data).status_code == 302
+    newest, oldest = story.history.all()
+    response = client.get(
+        f"{ADMIN}{story.pk}/history/compare/",
+        {"de": oldest.history_id, "a": newest.history_id},
+    )
+    assert "<script>x" not in response.content.decode()
+    title = soup(response).select_one(".revision-diff tr td")
+    assert str(title) == (
+        "<td>un <del>&lt;b&gt;texte&lt;/b&gt;</del>"
+        "<ins>&lt;script&gt;x&lt;/script&gt;</ins></td>"
+    )
 
 
 def test_history_page_query_count_does_not_grow_with_revisions(client, edited):

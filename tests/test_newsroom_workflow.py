@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from articles.models import Article, Status
 from articles.services import EDITORS, WRITERS
+from articles.templatetags.gazette import french_date
 
 from .admin_forms import form_data, queries_for
 from .factories import make_article, make_topic, make_user
@@ -52,6 +53,9 @@ def test_publish_action_keeps_a_future_time_and_says_scheduled(editor_client):
         "#result_list tbody tr"
     )
     assert row.select_one(".state--scheduled").get_text() == "Programmé"
+    assert row.select_one(".field-state").get_text() == (
+        f"Programmé pour le {french_date(when)}"
+    )
 
 
 def test_publishing_twice_changes_nothing_and_says_so(editor_client):
@@ -198,6 +202,24 @@ def test_body_preview_renders_typed_markdown_sanitised(editor_client):
     assert page.script is None
     assert "«\u202foui\u202f»" in page.get_text()
     assert editor_client.get(url).status_code == 405
+
+
+def test_story_form_shows_the_saved_body_formatted_and_the_markdown_help(
+    editor_client,
+):
+    story = make_article(body='Du **blé** <script>alert(1)</script> "oui"')
+    response = editor_client.get(f"{ADMIN}{story.pk}/change/")
+    page = BeautifulSoup(response.content, "html.parser")
+    preview = page.select_one(".field-body_preview .body-preview")
+    assert preview["data-url"] == "/admin/articles/article/markdown-preview/"
+    assert preview.strong.get_text() == "blé"
+    assert preview.script is None and "«\u202foui\u202f»" in preview.get_text()
+    help_terms = page.select(".field-markdown_help dl.markdown-help dt")
+    assert [dt.get_text() for dt in help_terms][:3] == [
+        "Paragraphe",
+        "Intertitre",
+        "Gras, italique",
+    ]
 
 
 def test_body_preview_is_for_the_newsroom_only(client):

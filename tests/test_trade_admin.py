@@ -49,6 +49,22 @@ def test_figure_change_page_warns_with_the_computed_value(admin_client, trade_se
     assert "[[chiffre:kz-cn-2024-variation]]" in page
 
 
+def test_figure_checks_give_each_key_its_status_and_message(admin_client, trade_seeded):
+    figure = Figure.objects.get(slug="kz-cn-2024-variation")
+    Acknowledgement.objects.filter(figure=figure).delete()
+    page = BeautifulSoup(
+        admin_client.get(f"/admin/trade/figure/{figure.pk}/change/").content,
+        "html.parser",
+    )
+    lines = {p.code.get_text(): p for p in page.select(".field-checks .readonly p")}
+    line = lines["variation:kz-cn-2024-variation"]
+    assert line.strong.get_text() == "Erreur ouverte"
+    assert line.get_text().startswith(
+        "variation:kz-cn-2024-variation Erreur ouverte\u202f: "
+    )
+    assert "+6,8\u202f%" in line.get_text()
+
+
 def test_figure_change_page_has_no_inconsistency_for_a_clean_figure(
     admin_client, trade_seeded
 ):

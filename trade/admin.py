@@ -1,6 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
-from django.utils.html import format_html_join
+from django.template.loader import render_to_string
 
 from .checks import (
     ERROR,
@@ -180,13 +180,12 @@ class FigureAdmin(admin.ModelAdmin):
             return "Aucune."
         acknowledged = {a.check_key for a in figure.acknowledgements.all()}
         # Acknowledged ones stay listed: the note answers what the check says.
-        return format_html_join(
-            "",
-            "<p><code>{}</code> <strong>{}</strong>\u202f: {}</p>",
-            (
-                (i.key, CHECK_STATUS[i.severity, i.key in acknowledged], i.message)
-                for i in found
-            ),
+        checks = [
+            (i.key, CHECK_STATUS[i.severity, i.key in acknowledged], i.message)
+            for i in found
+        ]
+        return render_to_string(
+            "admin/trade/figure/includes/checks.html", {"checks": checks}
         )
 
     def save_related(self, request, form, formsets, change):
