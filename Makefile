@@ -5,6 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 GUNICORN_PORT ?= $(shell expr $(PORT) + 1)
+ADDRESS ?= 127.0.0.1
 DEV := DJANGO_DEBUG=1
 WORKERS ?= 4
 STORIES ?= 100000
@@ -34,14 +35,14 @@ test: venv
 	$(PY) -m pytest -n auto
 
 # Production mode (DEBUG off): DJANGO_SECRET_KEY must be set. Varnish on
-# 127.0.0.1:$(PORT) (ADDRESS=0.0.0.0 for every interface) in front of
-# gunicorn on 127.0.0.1:$(GUNICORN_PORT); deploy/serve starts and stops both
-# and sets the production defaults (docs/operations.md).
+# $(ADDRESS):$(PORT) (0.0.0.0: every interface) in front of gunicorn on
+# 127.0.0.1:$(GUNICORN_PORT); deploy/serve starts and stops both and sets the
+# production defaults (docs/operations.md).
 serve: venv varnish
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py migrate --noinput --verbosity 0
 	$(PY) manage.py render_stories --verbosity 0
-	PORT=$(PORT) GUNICORN_PORT=$(GUNICORN_PORT) WORKERS=$(WORKERS) \
+	ADDRESS=$(ADDRESS) PORT=$(PORT) GUNICORN_PORT=$(GUNICORN_PORT) WORKERS=$(WORKERS) \
 	GUNICORN=$(VENV)/bin/gunicorn exec deploy/serve
 
 varnish:
