@@ -37,6 +37,7 @@ from articles.models import Article, Topic
 from gazette.bench import (
     FLOOR,
     KEPT,
+    LISTING,
     NOTHING_KEPT,
     PAIR,
     PURGED,
@@ -60,7 +61,8 @@ NOTHING = {
 
 
 def bench_story():
-    """A published story with related briefs and key figures."""
+    """A published story with related briefs (and, in seed_demo's archive,
+    key figures)."""
     return (
         Article.objects.published()
         .articles()
@@ -76,7 +78,7 @@ def pages():
     return [
         ("Accueil", "/"),
         (STORY, bench_story().get_absolute_url()),
-        ("Liste filtrée par thème", f"/articles/?topic={topic.slug}"),
+        (LISTING, f"/articles/?topic={topic.slug}"),
         ("Thème (liste filtrée)", topic.get_absolute_url()),
         # A word of one of the synthetic subjects: in most stories.
         ("Recherche", "/articles/?q=ferroviaire"),
