@@ -22,6 +22,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
 from secrets import token_hex
@@ -266,6 +267,8 @@ class Command(BaseCommand):
     def static_copy(url):
         """The page at ``url`` as a file of STATIC_ROOT, which whitenoise
         serves once gunicorn starts."""
+        if not Path(settings.STATIC_ROOT).is_dir():
+            raise CommandError("Pas de fichiers statiques : manage.py collectstatic.")
         path = Path(settings.STATIC_ROOT) / f"bench-{token_hex(4)}.html"
         path.write_bytes(Client(HTTP_HOST=HOST).get(url).content)
         return path
@@ -293,14 +296,19 @@ class Command(BaseCommand):
         if best is None or run.rps > best.rps:
             self.results[label, where] = run
 
-    def wrk(self, port, url, seconds, connections, script=None):
+    @staticmethod
+    def wrk(port, url, seconds, connections, script=""):
+        """wrk's Run on ``url``, or on what the Lua ``script`` asks for."""
         # A slow answer is measured, not dropped: wrk gives up after 10 s.
         command = ["wrk", "--latency", "-t2", f"-c{connections}", f"-d{seconds}s"]
-        command += ["--timeout", "10s", *(["-s", script] if script else [])]
-        command.append(f"http://{HOST}:{port}{url}")
-        output = subprocess.run(
-            command, capture_output=True, text=True, check=True
-        ).stdout
+        with tempfile.NamedTemporaryFile("w", suffix=".lua") as lua:
+            lua.write(script)
+            lua.flush()
+            command += ["--timeout", "10s", "-s", lua.name]
+            command.append(f"http://{HOST}:{port}{url}")
+            output = subprocess.run(
+                command, capture_output=True, text=True, check=True
+            ).stdout
         try:
             return parse_wrk(output)
         except (AttributeError, KeyError) as error:
@@ -384,19 +392,16 @@ class Command(BaseCommand):
         try:
             self.start("gunicorn", port, REDIS_URL=f"redis://{HOST}:{redis_port}/0")
             before = self.health(port)
-            load = subprocess.Popen(
-                ["wrk", "--latency", "-t2", "-c64", f"-d{seconds}s", "--timeout"]
-                + ["10s", "-s", cycle([url for _, url in pages()])]
-                + [f"http://{HOST}:{port}/"],
-                stdout=subprocess.PIPE,
-                text=True,
+            script = cycle([url for _, url in pages()])
+            load = ThreadPoolExecutor(1).submit(
+                self.wrk, port, "/", seconds, 64, script
             )
             time.sleep(seconds / 3)
             redis.terminate()
             redis.wait(timeout=10)
             time.sleep(1)
             during = self.health(port)
-            run = parse_wrk(load.communicate()[0])
+            run = load.result()
         finally:
             for server in self.servers:
                 server.stop()
@@ -420,11 +425,9 @@ class Command(BaseCommand):
 
 def cycle(urls):
     """A wrk script asking for ``urls`` in turn."""
-    script = Path(tempfile.gettempdir()) / "gazette-bench-cycle.lua"
     paths = ", ".join(json.dumps(url) for url in urls)
-    script.write_text(
+    return (
         f"local paths = {{{paths}}}\nlocal n = 0\n"
         "request = function()\n  n = n + 1\n"
         '  return wrk.format("GET", paths[n % #paths + 1])\nend\n'
     )
-    return str(script)
