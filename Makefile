@@ -4,12 +4,14 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+GUNICORN_PORT ?= $(shell expr $(PORT) + 1)
+ADDRESS ?= 127.0.0.1
 DEV := DJANGO_DEBUG=1
 WORKERS ?= 4
 STORIES ?= 100000
 BENCH_DB ?= $(CURDIR)/bench.sqlite3
 
-.PHONY: venv run seed test check clean serve bench backup restore
+.PHONY: venv run seed test check clean serve varnish bench backup restore
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -32,28 +34,29 @@ run: seed
 test: venv
 	$(PY) -m pytest -n auto
 
-# Production mode (DEBUG off): DJANGO_SECRET_KEY must be set. Plain HTTP on
-# loopback, behind the TLS proxy: no HTTPS redirect unless asked for. Only
-# the proxy reaches loopback, so the client's address is the last one it
-# adds to X-Forwarded-For (one trusted proxy); gunicorn's own settings are in
-# deploy/gunicorn.conf.py.
-serve: venv
+# Production mode (DEBUG off): DJANGO_SECRET_KEY must be set. Varnish on
+# $(ADDRESS):$(PORT) (0.0.0.0: every interface) in front of gunicorn on
+# 127.0.0.1:$(GUNICORN_PORT); deploy/serve starts and stops both and sets the
+# production defaults (docs/operations.md).
+serve: venv varnish
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py migrate --noinput --verbosity 0
 	$(PY) manage.py render_stories --verbosity 0
-	DJANGO_ALLOWED_HOSTS="$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost}" \
-	DJANGO_SECURE_SSL_REDIRECT="$${DJANGO_SECURE_SSL_REDIRECT:-0}" \
-	DJANGO_TRUSTED_PROXIES="$${DJANGO_TRUSTED_PROXIES:-1}" \
-	exec $(VENV)/bin/gunicorn gazette.wsgi --config deploy/gunicorn.conf.py \
-		--bind 127.0.0.1:$(PORT) --workers $(WORKERS)
+	ADDRESS=$(ADDRESS) PORT=$(PORT) GUNICORN_PORT=$(GUNICORN_PORT) WORKERS=$(WORKERS) \
+	GUNICORN=$(VENV)/bin/gunicorn exec deploy/serve
 
-# A synthetic archive in its own database, `make serve` on it, wrk against it.
-bench: venv
+varnish:
+	@command -v varnishd >/dev/null || test -x /usr/sbin/varnishd || \
+		(apt-get update -qq && apt-get install -y -qq varnish varnish-modules)
+
+# A synthetic archive in its own database; Varnish and gunicorn on it,
+# measured with wrk (docs/performance.md).
+bench: venv varnish
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	DJANGO_DEBUG=1 DJANGO_SQLITE_PATH=$(BENCH_DB) $(PY) manage.py migrate --noinput --verbosity 0
 	DJANGO_DEBUG=1 DJANGO_SQLITE_PATH=$(BENCH_DB) $(PY) manage.py seed_demo --stories $(STORIES)
 	DJANGO_DEBUG=1 $(PY) manage.py collectstatic --noinput --verbosity 0
-	DJANGO_SQLITE_PATH=$(BENCH_DB) GAZETTE_BENCH=1 DJANGO_SECURE_SSL_REDIRECT=0 \
+	DJANGO_SQLITE_PATH=$(BENCH_DB) DJANGO_SECURE_SSL_REDIRECT=0 \
 	DJANGO_SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 	DJANGO_ALLOWED_HOSTS=127.0.0.1 $(PY) manage.py bench $(BENCH_ARGS)
 

@@ -83,9 +83,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-# `make bench` adds a trivial view, the floor of the stack (gazette/bench_urls.py).
-GAZETTE_BENCH = env_bool("GAZETTE_BENCH")
-ROOT_URLCONF = "gazette.bench_urls" if GAZETTE_BENCH else "gazette.urls"
+ROOT_URLCONF = "gazette.urls"
 
 TEMPLATES = [
     {

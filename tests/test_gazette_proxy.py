@@ -143,7 +143,7 @@ def test_a_trusted_proxy_count_that_is_not_a_number_stops_the_start_up():
     assert "DJANGO_TRUSTED_PROXIES must be a whole number" in result.stderr
 
 
-def test_make_serve_starts_gunicorn_with_the_project_config():
+def test_make_serve_starts_varnish_and_gunicorn_with_the_project_config():
     result = subprocess.run(
         ["make", "--dry-run", "--no-print-directory", "serve", "PORT=8123"],
         cwd=ROOT,
@@ -153,10 +153,14 @@ def test_make_serve_starts_gunicorn_with_the_project_config():
     )
     assert result.returncode == 0, result.stderr
     commands = result.stdout.replace("\\\n", " ").splitlines()
-    gunicorn = next(command for command in commands if "bin/gunicorn" in command)
-    assert "--config deploy/gunicorn.conf.py" in gunicorn
-    assert "--bind 127.0.0.1:8123" in gunicorn
-    assert 'DJANGO_TRUSTED_PROXIES="${DJANGO_TRUSTED_PROXIES:-1}"' in gunicorn
+    serve = next(command for command in commands if "deploy/serve" in command)
+    assert "PORT=8123 GUNICORN_PORT=8124" in serve
+    assert "GUNICORN=.venv/bin/gunicorn" in serve
+    script = (ROOT / "deploy" / "serve").read_text()
+    assert "--config deploy/gunicorn.conf.py" in script
+    assert '--bind "127.0.0.1:$GUNICORN_PORT"' in script
+    # Varnish appends one address to X-Forwarded-For.
+    assert "DJANGO_TRUSTED_PROXIES=${DJANGO_TRUSTED_PROXIES:-1}" in script
 
 
 @pytest.fixture
