@@ -51,11 +51,18 @@ sub vcl_recv {
     }
     # Public pages read no other cookie (CSRF, analytics): one copy for all.
     unset req.http.Cookie;
-    # With a healthy backend, an expired or purged page is fetched anew at
-    # once (concurrent requests wait for that one fetch): an unpublished or
-    # corrected story is never shown again. Grace serves only when sick.
+    # Grace after a purge or an expiry. A stale copy is served, and one
+    # background fetch started, only while the copy is younger than
+    # req.grace: the readers of the first half second keep the old page
+    # while a single request rebuilds it (longer than a page takes to
+    # build); any later reader waits for that fetch, with the others asking
+    # for the same page (request coalescing). So a change (an unpublished
+    # story, a correction, a story at its scheduled time) shows to every
+    # reader at most half a second plus one page build after its purge,
+    # within the second the site promises, even with no traffic in
+    # between. With a sick backend the copy is served for its whole grace.
     if (std.healthy(req.backend_hint)) {
-        set req.grace = 0s;
+        set req.grace = 500ms;
     }
     return (hash);
 }
@@ -66,9 +73,14 @@ sub vcl_backend_response {
         set beresp.ttl = 120s;
         return (deliver);
     }
-    # A missing page may be published at any moment, by a scheduled time.
+    # A missing page may be published at any moment (by a save, or at its
+    # scheduled time) and names no key a purge could reach: it is never
+    # kept, each request asks the backend (hit-for-miss). It also replaces
+    # the copy of a story just unpublished, which grace never brings back.
     if (beresp.status == 404 || beresp.status == 410) {
-        set beresp.ttl = 5s;
+        set beresp.uncacheable = true;
+        set beresp.ttl = 120s;
+        return (deliver);
     }
     set beresp.grace = 6h;
 }
