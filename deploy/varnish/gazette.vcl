@@ -51,16 +51,16 @@ sub vcl_recv {
     }
     # Public pages read no other cookie (CSRF, analytics): one copy for all.
     unset req.http.Cookie;
-    # Grace after a purge or an expiry. A stale copy is served, and one
-    # background fetch started, only while the copy is younger than
-    # req.grace: the readers of the first half second keep the old page
-    # while a single request rebuilds it (longer than a page takes to
-    # build); any later reader waits for that fetch, with the others asking
-    # for the same page (request coalescing). So a change (an unpublished
-    # story, a correction, a story at its scheduled time) shows to every
-    # reader at most half a second plus one page build after its purge,
-    # within the second the site promises, even with no traffic in
-    # between. With a sick backend the copy is served for its whole grace.
+    # Grace after a purge or an expiry. While a copy has been expired for
+    # less than req.grace, readers get it (X-Cache: STALE) and one
+    # background fetch rebuilds the page; half a second is longer than a
+    # page takes to build, so under steady traffic no reader waits. After
+    # that, readers wait for the fetch, all of them for the same one
+    # (request coalescing). A change (a story published, unpublished or
+    # corrected, or reaching its scheduled time) thus shows to every reader
+    # at most half a second plus one page build after its purge or expiry,
+    # within the second the site promises, even with no traffic in between.
+    # With a sick backend the copy is served for its whole grace (6h).
     if (std.healthy(req.backend_hint)) {
         set req.grace = 500ms;
     }
@@ -74,9 +74,10 @@ sub vcl_backend_response {
         return (deliver);
     }
     # A missing page may be published at any moment (by a save, or at its
-    # scheduled time) and names no key a purge could reach: it is never
-    # kept, each request asks the backend (hit-for-miss). It also replaces
-    # the copy of a story just unpublished, which grace never brings back.
+    # scheduled time) and names no key a purge could reach, so it is never
+    # kept: each request asks the backend (hit-for-miss, remembered for the
+    # TTL). It also replaces the copy of a story just unpublished, which
+    # grace then never brings back.
     if (beresp.status == 404 || beresp.status == 410) {
         set beresp.uncacheable = true;
         set beresp.ttl = 120s;
