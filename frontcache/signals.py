@@ -4,10 +4,11 @@ The pages name what they show (``frontcache.keys``); these receivers, wired
 to the models' own signals, purge exactly the keys a change concerns:
 
 - a story: its page, the pages of stories it is linked to, the home page,
-  the listing, the feeds, the sitemaps, its topics' and countries' pages;
+  the listing, the feeds, the sitemaps, its topics' and countries' pages,
+  and the pages of the figures it cites (public once it is);
 - a correction: its story, as above;
 - a topic or a country: its page and feeds, and the navigation every page
-  shows (``nav``);
+  shows (``nav``); a topic, every feed too (they name it);
 - a figure, its source, a target: the pair's page and downloads, the
   figures' index and downloads (``figures``), the countries' pages, the
   stories citing the figures and the sitemaps.
@@ -29,7 +30,8 @@ M2M_ACTIONS = ("post_add", "post_remove", "pre_clear")
 
 
 def story_keys(story):
-    """The keys of every page showing ``story``."""
+    """The keys of every page showing ``story``, and of those showing the
+    figures it cites: a cited figure is public once one of its stories is."""
     return [
         f"story:{story.pk}",
         "home",
@@ -39,15 +41,19 @@ def story_keys(story):
         *(key_for(topic) for topic in story.topics.all()),
         *(key_for(country) for country in story.countries.all()),
         *(f"story:{pk}" for pk in story.related.values_list("pk", flat=True)),
+        *figures_keys(story.figures.all()),
     ]
 
 
 def figures_keys(figures):
-    """The keys of every page showing one of ``figures`` (a queryset)."""
+    """The keys of every page showing one of ``figures`` (a queryset); none
+    when there is none."""
     Article = apps.get_model("articles", "Article")
     Country = apps.get_model("trade", "Country")
     Pair = apps.get_model("trade", "Pair")
     ends = set(figures.values_list("reporter_id", "partner_id"))
+    if not ends:
+        return []
     between = Q(pk__in=[])
     for reporter, partner in ends:
         between |= Q(first_id=reporter, second_id=partner)
@@ -72,6 +78,11 @@ def subject_keys(subject):
     return [key_for(subject), "nav", "sitemap"]
 
 
+def topic_keys(topic):
+    """A topic's pages, and every feed: feeds name their stories' topics."""
+    return [*subject_keys(topic), "feed"]
+
+
 def enabled(raw=False, **kwargs):
     """Whether to purge: a purge endpoint is set, and the save is no fixture
     being loaded (``raw``: its relations may not exist yet)."""
@@ -88,9 +99,9 @@ def correction_changed(sender, instance, **kwargs):
         purge(story_keys(instance.article))
 
 
-def subject_changed(sender, instance, **kwargs):
+def topic_changed(sender, instance, **kwargs):
     if enabled(**kwargs):
-        purge(subject_keys(instance))
+        purge(topic_keys(instance))
 
 
 def country_changed(sender, instance, **kwargs):
@@ -163,7 +174,7 @@ def connect():
     receivers = [
         (story_changed, Article),
         (correction_changed, model("articles", "Correction")),
-        (subject_changed, model("articles", "Topic")),
+        (topic_changed, model("articles", "Topic")),
         (country_changed, model("trade", "Country")),
         (figure_changed, Figure),
         (source_changed, model("trade", "Source")),

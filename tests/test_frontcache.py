@@ -1,16 +1,19 @@
 """Surrogate keys on public responses, and the keys each change purges."""
 
 import logging
+from datetime import timedelta
 from unittest import mock
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 import frontcache
 from articles.models import Correction, Status
 
 from .factories import (
     make_article,
+    make_brief,
     make_country,
     make_figure,
     make_pair,
@@ -43,12 +46,22 @@ def test_story_page_names_story_topics_and_navigation(client, story):
     assert xkeys(response) == {f"story:{story.pk}", "topic:chine", "nav"}
 
 
+def test_brief_page_names_brief_topics_and_navigation(client, story):
+    brief = make_brief(topics=story.topics.all())
+    response = client.get(brief.get_absolute_url())
+    assert xkeys(response) == {f"story:{brief.pk}", "topic:chine", "nav"}
+
+
 def test_home_and_listings_name_their_family(client, story):
     assert xkeys(client.get(reverse("articles:home"))) == {"home", "nav"}
     assert xkeys(client.get(reverse("articles:list"))) == {"listing", "nav"}
     assert xkeys(client.get(reverse("articles:topics"))) == {"listing", "nav"}
     filtered = client.get(reverse("articles:list"), {"topic": "chine"})
     assert xkeys(filtered) == {"listing", "nav"}
+    search = client.get(reverse("articles:list"), {"q": "route"})
+    assert xkeys(search) == {"listing", "nav"}
+    second_page = client.get(reverse("articles:list"), {"page": "1"})
+    assert xkeys(second_page) == {"listing", "nav"}
 
 
 def test_topic_and_country_pages_name_only_their_subject(client, story):
@@ -58,19 +71,26 @@ def test_topic_and_country_pages_name_only_their_subject(client, story):
     assert xkeys(country) == {"country:kazakhstan", "nav"}
 
 
-def test_feeds_name_feed_or_their_subject(client, story):
-    assert xkeys(client.get(reverse("articles:feed_rss"))) == {"feed"}
-    assert xkeys(client.get(reverse("articles:list_feed_atom"))) == {"feed"}
-    topic_feed = client.get(reverse("articles:topic_feed_rss", args=["chine"]))
+@pytest.mark.parametrize("kind", ["rss", "atom"])
+def test_feeds_name_feed_or_their_subject(client, story, kind):
+    for name in ("feed", "articles_feed", "briefs_feed", "list_feed"):
+        assert xkeys(client.get(reverse(f"articles:{name}_{kind}"))) == {"feed"}
+    filtered = client.get(reverse(f"articles:list_feed_{kind}"), {"topic": "chine"})
+    assert xkeys(filtered) == {"feed"}
+    topic_feed = client.get(reverse(f"articles:topic_feed_{kind}", args=["chine"]))
     assert xkeys(topic_feed) == {"topic:chine"}
-    country_feed = client.get(reverse("trade:country_feed_rss", args=["kazakhstan"]))
+    country_feed = client.get(
+        reverse(f"trade:country_feed_{kind}", args=["kazakhstan"])
+    )
     assert xkeys(country_feed) == {"country:kazakhstan"}
 
 
 def test_sitemaps_name_sitemap(client, story):
     assert xkeys(client.get(reverse("sitemap_index"))) == {"sitemap"}
-    section = client.get(reverse("sitemap_section", kwargs={"section": "articles"}))
-    assert xkeys(section) == {"sitemap"}
+    assert xkeys(client.get(reverse("sitemap_news"))) == {"sitemap"}
+    for section in ("articles", "themes", "chiffres"):
+        page = client.get(reverse("sitemap_section", kwargs={"section": section}))
+        assert xkeys(page) == {"sitemap"}
 
 
 def test_trade_pages_name_pair_stories_and_figures(client, story):
@@ -78,9 +98,12 @@ def test_trade_pages_name_pair_stories_and_figures(client, story):
     make_figure(stories=[story], reporter=pair.first, partner=pair.second)
     page = client.get(reverse("trade:pair", args=["chine-kazakhstan"]))
     assert xkeys(page) == {"pair:chine-kazakhstan", f"story:{story.pk}", "nav"}
-    download = client.get(reverse("trade:pair-download-csv", args=["chine-kazakhstan"]))
-    assert xkeys(download) == {"pair:chine-kazakhstan"}
-    assert xkeys(client.get(reverse("trade:download-json"))) == {"figures"}
+    for fmt in ("csv", "json"):
+        download = client.get(
+            reverse(f"trade:pair-download-{fmt}", args=["chine-kazakhstan"])
+        )
+        assert xkeys(download) == {"pair:chine-kazakhstan"}
+        assert xkeys(client.get(reverse(f"trade:download-{fmt}"))) == {"figures"}
     assert xkeys(client.get(reverse("trade:index"))) == {"figures", "nav"}
 
 
@@ -139,6 +162,46 @@ def test_publishing_a_story_purges_its_pages_and_families(purged_by, story):
     }
 
 
+def test_scheduling_a_story_purges_the_pages_that_will_show_it(purged_by, story):
+    """Pages kept before a story is scheduled are fetched anew, and then kept
+    no longer than until it is due (pagecache caps s-maxage)."""
+    story.published_at = timezone.now() + timedelta(hours=2)
+    assert purged_by(story.save) >= {
+        f"story:{story.pk}",
+        "home",
+        "listing",
+        "feed",
+        "topic:chine",
+        "country:kazakhstan",
+    }
+
+
+def test_publishing_a_story_purges_the_figures_it_makes_public(purged_by, story):
+    """A figure a story cites shows once the story is published: on its
+    pair's page and downloads, its countries' pages and the figures' index."""
+    pair = make_pair(slug="chine-kazakhstan")
+    make_pair(slug="autre-paire")
+    draft = make_article(status=Status.DRAFT, published_at=None)
+    make_figure(stories=[draft], reporter=pair.first, partner=pair.second)
+
+    def publish():
+        draft.status = Status.PUBLISHED
+        draft.published_at = timezone.now()
+        draft.save()
+
+    purged = purged_by(publish)
+    assert {
+        f"story:{draft.pk}",
+        "pair:chine-kazakhstan",
+        "figures",
+        frontcache.key_for(pair.first),
+        frontcache.key_for(pair.second),
+    } <= purged
+    assert "pair:autre-paire" not in purged
+    # A story citing no figure leaves the figures' pages alone.
+    assert "figures" not in purged_by(story.save)
+
+
 def test_a_story_moved_to_another_topic_purges_both_topics(purged_by, story):
     other = make_topic(slug="energie")
     purged = purged_by(lambda: story.topics.set([other]))
@@ -169,7 +232,8 @@ def test_a_topic_or_country_change_purges_its_pages_and_the_navigation(
 ):
     topic = story.topics.get()
     topic.description = "Autre."
-    assert purged_by(topic.save) == {"topic:chine", "nav", "sitemap"}
+    # Feeds name their stories' topics (categories).
+    assert purged_by(topic.save) == {"topic:chine", "nav", "sitemap", "feed"}
     country = story.countries.get()
     assert purged_by(country.save) >= {"country:kazakhstan", "nav"}
 
