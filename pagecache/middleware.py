@@ -26,8 +26,12 @@ class ContentVersionMiddleware:
 
     def __call__(self, request):
         # Lazy, as request.user: a response that keeps nothing (/healthz,
-        # with the cache or the database down) never reads it.
-        state = SimpleLazyObject(content_state)
+        # with the cache or the database down) never reads it. Read as of the
+        # request's start: a page built before a story fell due, its state
+        # read only after, is then kept for no time at all (not until the
+        # publication after that one).
+        started = timezone.now()
+        state = SimpleLazyObject(lambda: content_state(now=started))
         request.content_version = SimpleLazyObject(lambda: state.version)
         response = self.get_response(request)
         shared = S_MAXAGE.search(response.get("Cache-Control", ""))

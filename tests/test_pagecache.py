@@ -9,11 +9,19 @@ from django.contrib.auth.models import User
 from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection
+from django.http import HttpResponse
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Article, Status
-from pagecache import STATE_CACHE, STATE_KEY, ContentState, content_state
+from pagecache import (
+    STATE_CACHE,
+    STATE_KEY,
+    ContentState,
+    content_refresh,
+    content_state,
+)
+from pagecache.middleware import ContentVersionMiddleware
 
 from .factories import make_article, make_brief, make_topic
 
@@ -150,6 +158,27 @@ def test_a_scheduled_story_appears_at_its_time(client, monkeypatch):
     monkeypatch.setattr(timezone, "now", lambda: later)
     for url in ("/", "/articles/"):
         assert "Programmé" in client.get(url).content.decode(), url
+
+
+def test_a_page_built_as_a_story_falls_due_is_not_kept(rf, monkeypatch):
+    # The view reads nothing kept (as a feed), so the state is first read
+    # after the page is built; the story falls due in between.
+    at = timezone.now() + timedelta(minutes=5)
+    make_article(title="Programmé", published_at=at)
+    content_refresh()
+    clock = [at - timedelta(seconds=1)]
+    monkeypatch.setattr(timezone, "now", lambda: clock[0])
+
+    def built_before_it_was_due(request):
+        titles = Article.objects.published().values_list("title", flat=True)
+        response = HttpResponse(", ".join(titles))
+        response["Cache-Control"] = "public, s-maxage=3600"
+        clock[0] = at + timedelta(seconds=1)  # the build took two seconds
+        return response
+
+    response = ContentVersionMiddleware(built_before_it_was_due)(rf.get("/flux/"))
+    assert "Programmé" not in response.content.decode()
+    assert s_maxage(response) == 0
 
 
 def test_staff_pages_are_private(client):
