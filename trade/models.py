@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, OuterRef, Q, Subquery, Value
+from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Concat
 from django.urls import reverse
 
@@ -247,10 +247,14 @@ class FigureQuerySet(models.QuerySet):
         return self.filter(Exists(cited) | reference)
 
     def for_display(self):
-        """With what every page, table and download shows, in period order."""
+        """With what every page, table and download shows, in period order;
+        the editors' public notes as a list, ``acknowledgement_list``."""
+        # A list rather than the prefetched ``acknowledgements`` manager,
+        # which builds a QuerySet per figure (most of the cost of a page).
+        notes = Prefetch("acknowledgements", to_attr="acknowledgement_list")
         return (
             self.select_related("indicator", "reporter", "partner", "source")
-            .prefetch_related("acknowledgements")
+            .prefetch_related(notes)
             .order_by("indicator__slug", "period_start", "period_end", "basis", "slug")
         )
 

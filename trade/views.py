@@ -71,10 +71,12 @@ def pair_detail(request, slug):
     indicators = list({f.indicator.pk: f.indicator for f in figures}.values())
     tables = [(i, [f for f in figures if f.indicator_id == i.pk]) for i in indicators]
     targets = pair.targets.select_related("source", "baseline", "indicator")
+    links = Figure.stories.through.objects
     stories = list(
         cards(Article.objects.published())
-        .filter(figures__in=[f.pk for f in figures])
-        .distinct()
+        # The stories of the links, not a join: SQLite would otherwise test
+        # every published story against every figure.
+        .filter(pk__in=links.filter(figure__in=figures).values("article_id"))
         .order_by("-published_at")
     )
     sources = {f.source.pk: f.source for f in figures if f.source_id}
