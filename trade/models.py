@@ -107,6 +107,23 @@ class Pair(models.Model):
             reporter_id=self.second_id, partner_id=self.first_id
         )
 
+    def published_figures(self) -> list:
+        """Its published figures as ``FigureQuerySet.for_display`` gives them,
+        in either order; their countries are this pair's own two, not two
+        more rows read and built for every figure."""
+        countries = {self.first_id: self.first, self.second_id: self.second}
+        figures = list(
+            Figure.objects.published()
+            .filter(self.between())
+            .for_display()
+            .select_related(None)
+            .select_related("indicator", "source")
+        )
+        for figure in figures:
+            figure.reporter = countries[figure.reporter_id]
+            figure.partner = countries[figure.partner_id]
+        return figures
+
     def holds(self, figure):
         """``between`` for a figure already loaded."""
         return {figure.reporter_id, figure.partner_id} == {
@@ -223,6 +240,11 @@ class Basis(models.TextChoices):
     STATEMENT = "STATEMENT", "déclaration, base non précisée"
     OTHER = "OTHER", "autre source, base non précisée"
 
+
+# Labels by value, for the figures' get_FOO_display: Django's own builds
+# this dictionary again at each call, and a pair page asks for hundreds.
+NATURE_LABELS = dict(Nature.choices)
+BASIS_LABELS = dict(Basis.choices)
 
 # The bases a series is computed on. A statement without a stated basis is
 # not a series: two such numbers may come from two different statistics.
@@ -436,6 +458,12 @@ class Figure(models.Model):
                 )
         if errors:
             raise ValidationError(errors)
+
+    def get_nature_display(self):
+        return NATURE_LABELS.get(self.nature, self.nature)
+
+    def get_basis_display(self):
+        return BASIS_LABELS.get(self.basis, self.basis)
 
     def token(self, form=""):
         """The Markdown token that writes this figure into a story."""

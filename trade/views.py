@@ -67,7 +67,7 @@ def index(request):
 
 def pair_detail(request, slug):
     pair = get_object_or_404(Pair.objects.select_related("first", "second"), slug=slug)
-    figures = list(Figure.objects.published().filter(pair.between()).for_display())
+    figures = pair.published_figures()
     indicators = list({f.indicator.pk: f.indicator for f in figures}.values())
     tables = [(i, [f for f in figures if f.indicator_id == i.pk]) for i in indicators]
     targets = pair.targets.select_related("source", "baseline", "indicator")
