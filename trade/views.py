@@ -71,16 +71,17 @@ def pair_detail(request, slug):
     indicators = list({f.indicator.pk: f.indicator for f in figures}.values())
     tables = [(i, [f for f in figures if f.indicator_id == i.pk]) for i in indicators]
     targets = pair.targets.select_related("source", "baseline", "indicator")
-    links = Figure.stories.through.objects
+    links, ids = Figure.stories.through.objects, [f.pk for f in figures]
     stories = list(
         cards(Article.objects.published())
         # The stories of the links, not a join: SQLite would otherwise test
         # every published story against every figure.
-        .filter(pk__in=links.filter(figure__in=figures).values("article_id"))
+        .filter(pk__in=links.filter(figure_id__in=ids).values("article_id"))
         .order_by("-published_at")
     )
     sources = {f.source.pk: f.source for f in figures if f.source_id}
     trackers = [tracking.track(target, figures) for target in targets]
+    discrepancies = derived.discrepancies(figures)
     sources.update({t.target.source.pk: t.target.source for t in trackers})
     context = {
         "pair": pair,
@@ -91,9 +92,9 @@ def pair_detail(request, slug):
             if indicator.unit != Unit.PERCENT
             and (chart := charts.build(figures, indicator, trackers)) is not None
         ],
-        "changes": derived.computed_changes(figures),
+        "changes": derived.computed_changes(figures, discrepancies),
         # Beside each stated change its series contradict, the computation.
-        "discrepancies": {d.figure.pk: d for d in derived.discrepancies(figures)},
+        "discrepancies": {d.figure.pk: d for d in discrepancies},
         "trackers": trackers,
         "sources": sorted(sources.values(), key=lambda s: (s.publisher, s.title)),
         "stories": stories,
