@@ -272,7 +272,7 @@ class FigureQuerySet(models.QuerySet):
         """With what every page, table and download shows, in period order;
         the editors' public notes as a list, ``acknowledgement_list``."""
         # A list rather than the prefetched ``acknowledgements`` manager,
-        # which builds a QuerySet per figure (most of the cost of a page).
+        # which builds a QuerySet for every figure of a table.
         notes = Prefetch("acknowledgements", to_attr="acknowledgement_list")
         return (
             self.select_related("indicator", "reporter", "partner", "source")
