@@ -38,11 +38,17 @@ _SPACE_RULES = [
     (re.compile(rf"(?<=\d)[ \u00a0](?=(?:{'|'.join(UNITS)})\b)"), NBSP),
 ]
 
+# What every rule above needs in the text: most of it (a name, a sentence
+# without numbers) needs none of them.
+_SPACED = re.compile(r"[«»;:!?%]|\d[ \u00a0]")
+
 _SKIP_TAGS = {"code", "pre", "kbd", "samp"}
 
 
 def french_spacing(text):
     """Put narrow no-break spaces where French typography wants them."""
+    if not _SPACED.search(text):
+        return text
     for pattern, replacement in _SPACE_RULES:
         text = pattern.sub(replacement, text)
     return text

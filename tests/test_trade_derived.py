@@ -5,7 +5,12 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from tests.factories import make_article, make_figure, make_pair, make_source
-from trade.derived import previous_period, yearly_changes
+from trade.derived import (
+    computed_changes,
+    discrepancies,
+    previous_period,
+    yearly_changes,
+)
 from trade.tracking import track
 from trade.models import Basis, Figure, Nature, Scale, Target, Unit
 
@@ -354,3 +359,18 @@ def test_out_of_reach_when_the_growth_still_needed_exceeds_both_paces(db):
     tracker = track(target, Figure.objects.for_display())
     assert tracker.pace_3y.value > tracker.remaining_growth.value
     assert tracker.out_of_reach is False
+
+
+def test_computed_changes_use_the_discrepancies_the_caller_found(trade_seeded):
+    from dataclasses import replace
+
+    figures = list(Figure.objects.published().for_display())
+    found = discrepancies(figures)
+    assert found  # the seed states changes its series contradict
+    assert computed_changes(figures, found) == computed_changes(figures)
+    yearly = [change.key for change in yearly_changes(figures)]
+    assert [change.key for change in computed_changes(figures, [])] == yearly
+    other = replace(found[0].computed[0], key="variation:autre")
+    given = [replace(found[0], computed=(other,))]
+    keys = [change.key for change in computed_changes(figures, given)]
+    assert keys == [*yearly, "variation:autre"]

@@ -10,6 +10,7 @@ from trade.formatting import (
     format_period,
     format_value,
     plain_number,
+    typeset,
 )
 
 NNBSP = "\u202f"
@@ -85,3 +86,22 @@ def test_plain_number_writes_no_exponent_and_keeps_given_decimals(
     value, places, text
 ):
     assert plain_number(Decimal(value), places) == text
+
+
+@pytest.mark.parametrize(
+    "words, expected",
+    [
+        ("Agence  de presse Kazinform", "Agence de presse Kazinform"),
+        ("« record »", "«\u202frecord\u202f»"),
+        (
+            "Pourquoi ? Ainsi : voilà ; enfin !",
+            "Pourquoi\u202f? Ainsi\u202f: voilà\u202f; enfin\u202f!",
+        ),
+        ("9,2 %", "9,2\u202f%"),
+        ("1 700 kilomètres", "1\u202f700\u00a0kilomètres"),
+        ("43,8\u00a0milliards", "43,8\u00a0milliards"),
+        ("2024 : 43,8 milliards", "2024\u202f: 43,8\u00a0milliards"),
+    ],
+)
+def test_typeset_spaces_what_french_wants_and_leaves_plain_words(words, expected):
+    assert typeset(words) == expected

@@ -163,3 +163,35 @@ def test_figure_cited_by_a_draft_and_a_published_story_appears_once():
     figure = make_figure(stories=[make_article(), make_article(status=Status.DRAFT)])
     make_article().figures.add(figure)
     assert list(Figure.objects.published()) == [figure]
+
+
+def test_pair_published_figures_are_those_of_either_order_with_the_pair_countries():
+    pair = make_pair()
+    other = make_country()
+    draft = make_article(status=Status.DRAFT)
+    indicator = make_indicator()
+    one_way = make_figure(
+        indicator=indicator, reporter=pair.first, partner=pair.second, year=2023
+    )
+    other_way = make_figure(
+        indicator=indicator, reporter=pair.second, partner=pair.first, year=2024
+    )
+    make_figure(reporter=pair.first, partner=other)
+    make_figure(reporter=pair.second, partner=pair.first, stories=[draft])
+    pair = Pair.objects.select_related("first", "second").get(pk=pair.pk)
+    figures = pair.published_figures()
+    assert [f.pk for f in figures] == [one_way.pk, other_way.pk]
+    assert figures[0].reporter is pair.first and figures[0].partner is pair.second
+    assert figures[1].reporter is pair.second and figures[1].partner is pair.first
+    assert figures[1].indicator == indicator
+    assert figures[1].source.pk == other_way.source_id
+    assert figures[0].acknowledgement_list == []
+
+
+def test_figure_labels_its_nature_and_basis_as_their_choices_do():
+    figure = make_figure(nature=Nature.ESTIMATE, basis=Basis.KZ_NATIONAL)
+    assert figure.get_nature_display() == "estimation"
+    assert figure.get_basis_display() == "statistiques kazakhes"
+    # An unknown stored value shows as it is, as Django's own method does.
+    figure.basis = "AUTRE"
+    assert figure.get_basis_display() == "AUTRE"

@@ -129,8 +129,9 @@ def build(figures, indicator, trackers=()) -> Chart | None:
         reporter = next(iter(periods.values())).reporter
         label = f"{capfirst(Basis(key[1]).label)}, déclarant{COLON} {reporter.name}"
         line = sorted(periods.values(), key=lambda f: f.period_start)
+        drawn = {f.pk for f in line}
         # Other sources for the same year and series show as points off the line.
-        others = [f for f in annual if series_key(f) == key and f not in line]
+        others = [f for f in annual if series_key(f) == key and f.pk not in drawn]
         groups.append((label, line, others))
     loose = [f for f in annual if not f.is_sourced_series()]
     if loose:

@@ -137,15 +137,18 @@ def yearly_changes(figures) -> list[Derived]:
     return changes
 
 
-def computed_changes(figures) -> list[Derived]:
+def computed_changes(figures, found=None) -> list[Derived]:
     """Every change the site computes and shows: between consecutive years of
     each series, then those a discrepancy compares a stated change with (a
     part of a year against the same months a year earlier). The pair page's
     table and the downloads list these, so that every computed value a page
-    shows is in the files."""
+    shows is in the files. ``found``: the figures' ``discrepancies``, when
+    the caller has them already."""
     changes = yearly_changes(figures)
     keys = {change.key for change in changes}
-    for discrepancy in discrepancies(figures):
+    if found is None:
+        found = discrepancies(figures)
+    for discrepancy in found:
         for change in discrepancy.computed:
             if change.key not in keys:
                 keys.add(change.key)

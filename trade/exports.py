@@ -91,7 +91,7 @@ def figure_row(figure) -> dict:
         if source and source.published_on
         else "",
         "note": figure.note,
-        "acknowledged_notes": " | ".join(a.note for a in figure.acknowledgements.all()),
+        "acknowledged_notes": " | ".join(a.note for a in figure.acknowledgement_list),
         "quote_language": source.language if source and figure.quote else "",
         "kind": "record",
         "label": "",

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, OuterRef, Q, Subquery, Value
+from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Concat
 from django.urls import reverse
 
@@ -106,6 +106,23 @@ class Pair(models.Model):
         return Q(reporter_id=self.first_id, partner_id=self.second_id) | Q(
             reporter_id=self.second_id, partner_id=self.first_id
         )
+
+    def published_figures(self) -> list:
+        """Its published figures as ``FigureQuerySet.for_display`` gives them,
+        in either order; their countries are this pair's own two, not two
+        more rows read and built for every figure."""
+        countries = {self.first_id: self.first, self.second_id: self.second}
+        figures = list(
+            Figure.objects.published()
+            .filter(self.between())
+            .for_display()
+            .select_related(None)
+            .select_related("indicator", "source")
+        )
+        for figure in figures:
+            figure.reporter = countries[figure.reporter_id]
+            figure.partner = countries[figure.partner_id]
+        return figures
 
     def holds(self, figure):
         """``between`` for a figure already loaded."""
@@ -224,6 +241,11 @@ class Basis(models.TextChoices):
     OTHER = "OTHER", "autre source, base non précisée"
 
 
+# Labels by value, for the figures' get_FOO_display: Django's own builds
+# this dictionary again at each call, and a pair page asks for hundreds.
+NATURE_LABELS = dict(Nature.choices)
+BASIS_LABELS = dict(Basis.choices)
+
 # The bases a series is computed on. A statement without a stated basis is
 # not a series: two such numbers may come from two different statistics.
 SERIES_BASES = {Basis.GACS, Basis.KZ_NATIONAL}
@@ -247,10 +269,14 @@ class FigureQuerySet(models.QuerySet):
         return self.filter(Exists(cited) | reference)
 
     def for_display(self):
-        """With what every page, table and download shows, in period order."""
+        """With what every page, table and download shows, in period order;
+        the editors' public notes as a list, ``acknowledgement_list``."""
+        # A list rather than the prefetched ``acknowledgements`` manager,
+        # which builds a QuerySet for every figure of a table.
+        notes = Prefetch("acknowledgements", to_attr="acknowledgement_list")
         return (
             self.select_related("indicator", "reporter", "partner", "source")
-            .prefetch_related("acknowledgements")
+            .prefetch_related(notes)
             .order_by("indicator__slug", "period_start", "period_end", "basis", "slug")
         )
 
@@ -432,6 +458,12 @@ class Figure(models.Model):
                 )
         if errors:
             raise ValidationError(errors)
+
+    def get_nature_display(self):
+        return NATURE_LABELS.get(self.nature, self.nature)
+
+    def get_basis_display(self):
+        return BASIS_LABELS.get(self.basis, self.basis)
 
     def token(self, form=""):
         """The Markdown token that writes this figure into a story."""

@@ -71,18 +71,21 @@ def index(request):
 
 def pair_detail(request, slug):
     pair = get_object_or_404(Pair.objects.select_related("first", "second"), slug=slug)
-    figures = list(Figure.objects.published().filter(pair.between()).for_display())
+    figures = pair.published_figures()
     indicators = list({f.indicator.pk: f.indicator for f in figures}.values())
     tables = [(i, [f for f in figures if f.indicator_id == i.pk]) for i in indicators]
     targets = pair.targets.select_related("source", "baseline", "indicator")
+    links, ids = Figure.stories.through.objects, [f.pk for f in figures]
     stories = list(
         cards(Article.objects.published())
-        .filter(figures__in=[f.pk for f in figures])
-        .distinct()
+        # The stories of the links, not a join: SQLite would otherwise test
+        # every published story against every figure.
+        .filter(pk__in=links.filter(figure_id__in=ids).values("article_id"))
         .order_by("-published_at")
     )
     sources = {f.source.pk: f.source for f in figures if f.source_id}
     trackers = [tracking.track(target, figures) for target in targets]
+    discrepancies = derived.discrepancies(figures)
     sources.update({t.target.source.pk: t.target.source for t in trackers})
     context = {
         "pair": pair,
@@ -93,9 +96,9 @@ def pair_detail(request, slug):
             if indicator.unit != Unit.PERCENT
             and (chart := charts.build(figures, indicator, trackers)) is not None
         ],
-        "changes": derived.computed_changes(figures),
+        "changes": derived.computed_changes(figures, discrepancies),
         # Beside each stated change its series contradict, the computation.
-        "discrepancies": {d.figure.pk: d for d in derived.discrepancies(figures)},
+        "discrepancies": {d.figure.pk: d for d in discrepancies},
         "trackers": trackers,
         "sources": sorted(sources.values(), key=lambda s: (s.publisher, s.title)),
         "stories": stories,
