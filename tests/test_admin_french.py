@@ -53,6 +53,7 @@ FORBIDDEN = [
         (r"\bSélectionnez l[’']", "Django's « Sélectionnez l’objet »"),
         (r"\bAdministration de\b|\bImpossible de supprimer\b", "Django's French"),
         (r"\b[Dd]e [aeiouyéèêàAEIOUYÉÈÊÀ]", "« de » without elision"),
+        (r"\w'\w", "a straight apostrophe"),
     ]
 ]
 
