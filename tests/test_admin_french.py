@@ -253,3 +253,34 @@ def test_messages_after_add_change_and_delete_speak_french(client, newsroom):
     assert messages_of(source_deleted) == ["La source « Douanes — Bilan » est supprimée."]
     for response in (added, changed, deleted, topic_added, source_deleted):
         assert findings_in(response.request["PATH_INFO"], response.content) == []
+
+
+def test_pages_behind_forms_speak_french(client, newsroom):
+    """Pages no link leads to: a search, a filtered list, a bulk deletion's
+    confirmation, a refused form, the password change's result."""
+    user = make_user(is_staff=True, is_superuser=True)
+    client.force_login(user)
+    story = newsroom
+    searched = client.get("/admin/articles/article/", {"q": "port", "etat": "live"})
+    bulk = client.post(
+        "/admin/articles/article/",
+        {"action": "delete_selected", "_selected_action": [story.pk]},
+    )
+    add = client.get("/admin/articles/topic/add/")
+    refused = client.post("/admin/articles/topic/add/", form_data(add, "#topic_form"))
+    password = client.post(
+        "/admin/password_change/",
+        {
+            "old_password": "mot-de-passe",
+            "new_password1": "Une-phrase-de-passe-42",
+            "new_password2": "Une-phrase-de-passe-42",
+        },
+        follow=True,
+    )
+
+    assert "Le port ouvre" in searched.content.decode()
+    assert heading_of(bulk) == "Supprimer plusieurs éléments"
+    assert refused.status_code == 200 and "errornote" in refused.content.decode()
+    assert password.redirect_chain[-1][0] == "/admin/password_change/done/"
+    for response in (searched, bulk, refused, password):
+        assert findings_in(response.request["PATH_INFO"], response.content) == []
