@@ -55,7 +55,8 @@ class FrenchWording:
         if page.endswith("_add"):
             context["title"] = self.new_title()
         elif page.endswith("_change") and obj is not None:
-            verb = "Modifier" if self.has_change_permission(request, obj) else "Consulter"
+            may_change = self.has_change_permission(request, obj)
+            verb = "Modifier" if may_change else "Consulter"
             context["title"] = f"{verb} {self.the_name()} « {obj} »"
         return super().render_change_form(request, context, add, change, form_url, obj)
 

@@ -45,7 +45,7 @@ FORBIDDEN = [
         (r"\b(?:and|the|was|of|to|for|with|by)\b", "English"),
         (r"\b[A-Z][a-z]+_[a-z_]+\b", "a model's raw name"),
         (r"\brelationships?\b|\brelations? \w+-\w+", "an automatic model name"),
-        (r"\bAjout de\b|\bModification de\b|\bSuppression de\b", "Django's « Ajout de »"),
+        (r"\b(?:Ajout|Modification|Suppression) de\b", "Django's « Ajout de »"),
         (r"\bsupplémentaire\b", "Django's « … supplémentaire »"),
         (r"\bde l[’'] ", "« de l’ » followed by a space"),
         (r"\bavec succès\b", "Django's « avec succès »"),
@@ -250,7 +250,9 @@ def test_messages_after_add_change_and_delete_speak_french(client, newsroom):
     assert messages_of(changed) == ["L’article « La grande digue » est enregistré."]
     assert messages_of(deleted) == ["L’article « La grande digue » est supprimé."]
     assert messages_of(topic_added) == ["Le thème « Ports » est enregistré."]
-    assert messages_of(source_deleted) == ["La source « Douanes — Bilan » est supprimée."]
+    assert messages_of(source_deleted) == [
+        "La source « Douanes — Bilan » est supprimée."
+    ]
     for response in (added, changed, deleted, topic_added, source_deleted):
         assert findings_in(response.request["PATH_INFO"], response.content) == []
 
