@@ -25,6 +25,7 @@ from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import to_historic
 
+from .admin_wording import FrenchWording
 from .models import (
     Article,
     Correction,
@@ -198,14 +199,14 @@ class PublicationStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(FrenchWording, admin.ModelAdmin):
     list_display = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]
 
 
 @admin.register(Article)
-class ArticleAdmin(SimpleHistoryAdmin):
+class ArticleAdmin(FrenchWording, SimpleHistoryAdmin):
     form = ArticleAdminForm
     formfield_overrides = LABELLED_DATES
     list_display = [
@@ -602,7 +603,8 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(SlugRedirect)
-class SlugRedirectAdmin(admin.ModelAdmin):
+class SlugRedirectAdmin(FrenchWording, admin.ModelAdmin):
+    feminine = True
     list_display = ["old_slug", "article", "created_at"]
     search_fields = ["old_slug", "article__title"]
     autocomplete_fields = ["article"]

@@ -2,7 +2,7 @@ import html
 import secrets
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models, router, transaction
 from django.urls import reverse
@@ -218,6 +218,7 @@ class Article(models.Model):
         ],
         m2m_fields=[topics, related],
         verbose_name="version d’article",
+        verbose_name_plural="versions d’article",
     )
 
     class Meta:
@@ -417,9 +418,20 @@ class FacetEntry(models.Model):
                 name="facet_entry_listing_idx",
             )
         ]
+        verbose_name = "entrée de l’index des listes"
+        verbose_name_plural = "entrées de l’index des listes"
 
     def __str__(self):
-        return f"{self.facet} {self.value}: {self.article_id}"
+        # The facet is a relation of Article's (a topic, a country): named
+        # after what it points to, as editors see it in a deletion's list.
+        try:
+            kind = Article._meta.get_field(self.facet).related_model._meta.verbose_name
+        except FieldDoesNotExist:
+            kind = self.facet
+        return (
+            f"article n°\N{NO-BREAK SPACE}{self.article_id} classé sous {kind} "
+            f"n°\N{NO-BREAK SPACE}{self.value}"
+        )
 
 
 class Correction(models.Model):

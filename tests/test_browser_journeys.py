@@ -171,16 +171,16 @@ def test_editor_journey(browsing, trade_seeded, settings, width):
     page.locator("#id_body").fill(
         "Les douanes chinoises comptaient [[chiffre:cn-kz-2016]] en 2016."
     )
-    page.get_by_role(
-        "button", name="Ajouter un objet Chiffre cité supplémentaire"
-    ).click()
+    page.get_by_role("button", name="Ajouter : Chiffre cité").click()
     page.locator(".dynamic-Figure_stories .select2-selection").first.click()
     page.locator(".select2-dropdown .select2-search__field").fill("cn-kz-2016")
     page.locator(".select2-results__option", has_text="cn-kz-2016").first.click()
     browsing.shoot(page, "2-brouillon-rempli")
     page.locator("input[name=_continue]").click()
     page.wait_for_url("**/change/")
-    assert "a été ajouté" in page.locator(".messagelist").inner_text()
+    assert page.locator(".messagelist").inner_text() == (
+        f"L’article « {title} » est enregistré."
+    )
     story = Article.objects.get(title=title)
     assert story.status == Status.DRAFT
     assert list(story.figures.values_list("slug", flat=True)) == ["cn-kz-2016"]

@@ -2,6 +2,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.template.loader import render_to_string
 
+from articles.admin_wording import FrenchWording
+
 from .checks import (
     ERROR,
     WARNING,
@@ -36,7 +38,7 @@ class PeriodYearFilter(admin.SimpleListFilter):
 
 
 @admin.register(Country)
-class CountryAdmin(admin.ModelAdmin):
+class CountryAdmin(FrenchWording, admin.ModelAdmin):
     list_display = ["name", "code", "slug"]
     search_fields = ["name", "code"]
     prepopulated_fields = {"slug": ["name"]}
@@ -44,20 +46,22 @@ class CountryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Pair)
-class PairAdmin(admin.ModelAdmin):
+class PairAdmin(FrenchWording, admin.ModelAdmin):
+    feminine = True
     list_display = ["__str__", "slug"]
     search_fields = ["slug"]
     autocomplete_fields = ["first", "second"]
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(FrenchWording, admin.ModelAdmin):
     list_display = ["name", "slug", "unit", "scale", "non_negative", "change_of"]
     search_fields = ["name", "slug"]
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(FrenchWording, admin.ModelAdmin):
+    feminine = True
     list_display = ["publisher", "title", "language", "published_on"]
     list_filter = ["language"]
     search_fields = ["publisher", "title", "url"]
@@ -90,7 +94,7 @@ class AcknowledgementInline(admin.StackedInline):
 
 
 @admin.register(Figure)
-class FigureAdmin(admin.ModelAdmin):
+class FigureAdmin(FrenchWording, admin.ModelAdmin):
     list_display = [
         "slug",
         "indicator",
@@ -202,13 +206,14 @@ class FigureAdmin(admin.ModelAdmin):
 
 
 @admin.register(Target)
-class TargetAdmin(admin.ModelAdmin):
+class TargetAdmin(FrenchWording, admin.ModelAdmin):
     list_display = ["__str__", "basis", "target_value", "multiplier", "source"]
     autocomplete_fields = ["pair", "indicator", "source", "baseline"]
 
 
 @admin.register(Acknowledgement)
-class AcknowledgementAdmin(admin.ModelAdmin):
+class AcknowledgementAdmin(FrenchWording, admin.ModelAdmin):
+    feminine = True
     form = AcknowledgementForm
     list_display = ["check_key", "figure", "created_at"]
     search_fields = ["check_key", "note"]
@@ -224,3 +229,11 @@ class FigureStoryInline(admin.TabularInline):
     extra = 0
     verbose_name = "chiffre cité"
     verbose_name_plural = "chiffres cités (encadré « Chiffres clés »)"
+    # Django's table prints each link row's name (« Figure_stories object
+    # (1) »): a link has none, its « chiffre » column says it all.
+    template = "admin/trade/figure/stories_inline.html"
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "figure":
+            kwargs["label"] = "chiffre"
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
