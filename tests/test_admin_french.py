@@ -4,6 +4,7 @@ histories, deletions, the password change) and the messages shown after an
 addition, a change and a deletion, and fails on English or on Django's
 generic French (« objet », « Ajout de article », « … supplémentaire »)."""
 
+import gettext
 import json
 import re
 from collections import deque
@@ -12,6 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 from bs4 import BeautifulSoup
 from django.apps import apps
+from django.conf import settings
 from django.contrib import admin
 from django.utils import timezone
 
@@ -286,3 +288,26 @@ def test_pages_behind_forms_speak_french(client, newsroom):
     assert password.redirect_chain[-1][0] == "/admin/password_change/done/"
     for response in (searched, bulk, refused, password):
         assert findings_in(response.request["PATH_INFO"], response.content) == []
+
+
+def test_the_compiled_catalog_says_what_the_catalog_says():
+    # The .mo is what Django reads; after an edit of the .po it must be
+    # compiled again (manage.py compilemessages), or the edit never shows.
+    folder = settings.BASE_DIR / "locale" / "fr" / "LC_MESSAGES"
+    with open(folder / "django.mo", "rb") as compiled:
+        catalog = gettext.GNUTranslations(compiled)
+    source = (folder / "django.po").read_text(encoding="utf-8")
+    singular = re.findall(r'^msgid "(.+)"\nmsgstr "(.*)"$', source, re.M)
+    plural = re.findall(
+        r'^msgid "(.+)"\nmsgid_plural "(.+)"\nmsgstr\[0\] "(.*)"\nmsgstr\[1\] "(.*)"$',
+        source,
+        re.M,
+    )
+    assert len(singular) + len(plural) == source.count('\nmsgid "') - 1
+    singular = [[text.replace('\\"', '"') for text in entry] for entry in singular]
+    plural = [[text.replace('\\"', '"') for text in entry] for entry in plural]
+    for msgid, msgstr in singular:
+        assert catalog.gettext(msgid) == msgstr, msgid
+    for msgid, msgid_plural, one, many in plural:
+        assert catalog.ngettext(msgid, msgid_plural, 1) == one, msgid
+        assert catalog.ngettext(msgid, msgid_plural, 2) == many, msgid
