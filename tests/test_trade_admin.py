@@ -3,8 +3,9 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
+from tests.admin_forms import form_data
 from tests.factories import make_figure
-from trade.models import Acknowledgement, Figure, Target
+from trade.models import Acknowledgement, Figure, Source, Target
 
 pytestmark = pytest.mark.django_db
 
@@ -221,3 +222,19 @@ def test_figure_page_refuses_an_acknowledgement_of_another_figure(
     assert response.status_code == 200
     assert "concerne le chiffre kz-cn-2025-s1" in response.content.decode()
     assert not figure.acknowledgements.exists()
+
+
+def test_a_source_address_typed_without_its_scheme_is_a_secure_one(admin_client):
+    page = admin_client.get("/admin/trade/source/add/")
+    data = form_data(
+        page,
+        "#source_form",
+        publisher="Kazinform",
+        title="Un article",
+        url="www.inform.kz/fr/article",
+        language="fr",
+        published_on="2025-08-23",
+    )
+    response = admin_client.post("/admin/trade/source/add/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Source.objects.get().url == "https://www.inform.kz/fr/article"

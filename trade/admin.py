@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.template.loader import render_to_string
 
 from articles.admin_wording import FrenchWording
@@ -66,6 +67,8 @@ class SourceAdmin(FrenchWording, admin.ModelAdmin):
     list_filter = ["language"]
     search_fields = ["publisher", "title", "url"]
     date_hierarchy = "published_on"
+    # An address typed without its scheme is a secure one.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 class AcknowledgementForm(forms.ModelForm):
