@@ -328,3 +328,25 @@ def test_grace_serves_the_stale_copy_when_the_backend_is_down(varnish):
     start = time.monotonic()
     took, _ = varnish.until(path, lambda page: "Seconde version" in page.body, start)
     assert took <= WITHIN
+
+
+def test_the_bench_times_the_first_reader_after_a_purge_without_errors(
+    varnish, live_server
+):
+    """`make bench`'s « après purge » row: each soft purge reaches the page,
+    and the reader after it gets a 200 (the purged copy or a new one)."""
+    from gazette.bench import KEPT, PURGED
+    from gazette.management.commands.bench import Command
+
+    story = make_article(title="Le port sec de Khorgos")
+    path = story.get_absolute_url()
+    varnish.cached(path)
+    bench = Command()
+    bench.varnish = varnish.url
+    # The keys are read from the backend: Varnish keeps them to itself.
+    bench.ports = {KEPT: urlsplit(live_server.url).port}
+    bench.options = {"samples": 3}
+    bench.results = {}
+    bench.after_purge("Article", path)
+    run = bench.results["Article", PURGED]
+    assert run.errors == 0 and run.p50_ms > 0

@@ -327,8 +327,11 @@ class Command(BaseCommand):
 
     def after_purge(self, label, url):
         """Soft-purge the page's keys (read from gunicorn: Varnish drops
-        them), then time one GET through Varnish; one that is not fetched
-        anew (X-Cache other than MISS) or fails counts as an error."""
+        them), then time one GET through Varnish, as the first reader after
+        a publication waits. The VCL hands that reader the purged copy
+        (X-Cache: STALE) while one background fetch rebuilds it, or fetches
+        it anew (MISS); a HIT (the purge missed the page) or a failure
+        counts as an error."""
         keys = fetch(f"http://{HOST}:{self.ports[KEPT]}{url}")[1]["xkey"]
         seconds, errors = [], 0
         for _ in range(self.options["samples"]):
@@ -336,7 +339,7 @@ class Command(BaseCommand):
             start = time.perf_counter()
             status, headers, _ = fetch(self.varnish + url)
             seconds.append(time.perf_counter() - start)
-            errors += status != 200 or headers["X-Cache"] != "MISS"
+            errors += status != 200 or headers["X-Cache"] not in ("STALE", "MISS")
         self.results[label, PURGED] = timed_run(seconds, errors)
 
     def change(self):
