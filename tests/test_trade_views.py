@@ -415,6 +415,20 @@ def test_pair_page_query_count_does_not_grow_with_figures(
     assert len(soup(response).select(".figures-table tbody tr")) >= 21
 
 
+def test_pair_figures_share_their_source_and_its_typeset_publisher(client, db):
+    pair = make_pair()
+    where = {"reporter": pair.first, "partner": pair.second}
+    source = make_source(publisher="Bureau national : statistiques")
+    for year in (2022, 2023, 2024):
+        make_figure(year=year, source=source, stories=[make_article()], **where)
+    figures = pair.published_figures()
+    assert len({id(f.source) for f in figures}) == 1
+    links = soup(client.get(pair.get_absolute_url())).select(
+        ".figures-table .figure-meta a"
+    )
+    assert [a.get_text() for a in links] == ["Bureau national\u202f: statistiques"] * 3
+
+
 def test_story_page_shows_its_key_figures(client, trade_seeded):
     page = soup(client.get(LEAD))
     box = page.select_one(".key-figures")

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Concat
 from django.urls import reverse
+from django.utils.functional import cached_property
 
 from articles.models import Article
 from articles.rendering import render_markdown
@@ -110,8 +111,11 @@ class Pair(models.Model):
     def published_figures(self) -> list:
         """Its published figures as ``FigureQuerySet.for_display`` gives them,
         in either order; their countries are this pair's own two, not two
-        more rows read and built for every figure."""
+        more rows read and built for every figure, and the figures of one
+        source share one instance of it, so that what the page writes about
+        a source (``Source.publisher_text``) is worked out once."""
         countries = {self.first_id: self.first, self.second_id: self.second}
+        sources = {}
         figures = list(
             Figure.objects.published()
             .filter(self.between())
@@ -122,6 +126,8 @@ class Pair(models.Model):
         for figure in figures:
             figure.reporter = countries[figure.reporter_id]
             figure.partner = countries[figure.partner_id]
+            if figure.source_id is not None:
+                figure.source = sources.setdefault(figure.source_id, figure.source)
         return figures
 
     def holds(self, figure):
@@ -223,6 +229,13 @@ class Source(models.Model):
     def save(self, *args, **kwargs):
         clean_text_fields(self)
         super().save(*args, **kwargs)
+
+    @cached_property
+    def publisher_text(self):
+        """The publisher's name spaced as French prints it (``formatting.typeset``,
+        as the ``french_text`` filter does), worked out once per instance: the
+        figures of a pair page share their source's."""
+        return formatting.typeset(self.publisher)
 
 
 class Nature(models.TextChoices):

@@ -101,4 +101,7 @@ def nav_topics():
     # EXISTS stops at a topic's first published story, where a join would
     # read every published story.
     published = Article.objects.published().filter(topics=OuterRef("pk"))
-    return Topic.objects.filter(Exists(published)).order_by("name")
+    # A link needs the name and the slug: no description read and converted
+    # for each of hundreds of topics.
+    topics = Topic.objects.filter(Exists(published)).only("name", "slug")
+    return topics.order_by("name")
