@@ -65,3 +65,40 @@ def test_editor_acknowledges_from_the_story_form(browsing, width):
     assert (acknowledgement.figure, acknowledgement.check_key) == (figure, key)
     assert acknowledgement.note == "La source arrondit ce chiffre au milliard."
     assert not browsing.problems
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_open_problems_and_acknowledge_page_have_no_axe_violation(browsing, width):
+    from axe_playwright_python.sync_playwright import Axe
+
+    editor = make_user(EDITORS)
+    story = make_article(title="Les conteneurs de Khorgos")
+    figure = make_figure(stories=[story])
+    make_figure(stories=[story], source=None, basis="statement")
+    # Past the site's Content-Security-Policy, which refuses axe's script.
+    page = browsing.open(width, bypass_csp=True)
+    page.goto("/admin/login/")
+    page.get_by_label("Nom d’utilisateur").fill(editor.username)
+    page.get_by_label("Mot de passe").fill("mot-de-passe")
+    page.get_by_role("button", name="Connexion").click()
+    page.wait_for_url("**/admin/")
+    found = []
+    for url, part in [
+        (f"/admin/articles/article/{story.pk}/change/", "#figure-problems"),
+        (
+            f"/admin/trade/figure/{figure.pk}/reconnaitre/"
+            f"?cle=citation-sans-valeur:{figure.slug}",
+            "#content-main",
+        ),
+    ]:
+        page.goto(url)
+        results = Axe().run(
+            page, context=part, options={"resultTypes": ["violations"]}
+        )
+        found += [
+            f"{url} {violation['id']} ({violation['impact']}): "
+            f"{[node['target'] for node in violation['nodes']]}"
+            for violation in results.response["violations"]
+        ]
+    assert found == []
+    assert not browsing.problems
