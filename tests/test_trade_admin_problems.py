@@ -362,3 +362,30 @@ def test_acknowledgement_admin_refuses_a_key_already_acknowledged(editor_client)
         "page du chiffre."
     )
     assert Acknowledgement.objects.count() == 1
+
+
+def test_figure_page_offers_its_keys_to_choose_not_to_type(editor_client):
+    figure = make_figure(story_words="près de 60 milliards")
+    key = f"mots-article:{figure.slug}"
+    Acknowledgement.objects.create(figure=figure, check_key=key, note="Vu.")
+    page = editor_client.get(f"{FIGURES}{figure.pk}/change/")
+
+    [given, empty] = soup(page).select("select[name$=check_key]")
+    options = {o["value"]: o.get_text() for o in empty.select("option")}
+    assert list(options) == ["", key, f"citation-sans-valeur:{figure.slug}"]
+    assert options[key].startswith(f"{key}\u202f: {figure.slug} (43,8")
+    assert len(options[f"citation-sans-valeur:{figure.slug}"]) <= 90
+    assert given.select_one("option[selected]")["value"] == key
+
+    data = form_data(page, "#figure_form", **{"acknowledgements-0-note": "Revu."})
+    response = editor_client.post(f"{FIGURES}{figure.pk}/change/", data)
+    assert response.status_code == 302
+    assert Acknowledgement.objects.get().note == "Revu."
+
+
+def test_a_key_the_checks_no_longer_find_stays_chosen(editor_client):
+    figure = make_figure()
+    Acknowledgement.objects.create(figure=figure, check_key="plus-trouvee", note="Vu.")
+    page = soup(editor_client.get(f"{FIGURES}{figure.pk}/change/"))
+    given = page.select_one("select[name=acknowledgements-0-check_key]")
+    assert given.select_one("option[selected]")["value"] == "plus-trouvee"

@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.text import Truncator
 
 from articles.admin_wording import FrenchWording
 
@@ -159,9 +160,25 @@ class AcknowledgeForm(AcknowledgementForm):
 
 
 class AcknowledgementInline(admin.StackedInline):
+    """The figure's acknowledgements, each key chosen in a list of the
+    figure's inconsistencies rather than typed."""
+
     model = Acknowledgement
     form = AcknowledgementForm
     extra = 0
+
+    def get_formset(self, request, obj=None, **kwargs):
+        if obj is not None:
+            # Keys already given stay choosable, even one the checks no longer
+            # find: its row must save unchanged.
+            given = [(a.check_key, a.check_key) for a in obj.acknowledgements.all()]
+            found = [
+                (i.key, Truncator(f"{i.key}\u202f: {i.message}").chars(90))
+                for i in inconsistencies_of(obj)
+            ]
+            choices = {"": "—", **dict(given), **dict(found)}
+            kwargs["widgets"] = {"check_key": forms.Select(choices=choices.items())}
+        return super().get_formset(request, obj, **kwargs)
 
 
 @admin.register(Figure)
