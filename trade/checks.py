@@ -128,14 +128,36 @@ def inconsistencies_of(figure) -> list[Inconsistency]:
 def open_inconsistencies(figure=None) -> list[Inconsistency]:
     """Inconsistencies no editor has acknowledged, of the whole site, or about
     one figure (the admin's figure page)."""
-    closed = set(Acknowledgement.objects.values_list("check_key", flat=True))
+    closed = _acknowledged_keys()
     found = find_everything() if figure is None else inconsistencies_of(figure)
     return [i for i in found if i.key not in closed]
 
 
-def acknowledgement_problem(check_key, figure_id) -> str | None:
+def open_by_figure(figure_ids=None) -> dict[int, list[Inconsistency]]:
+    """The unacknowledged inconsistencies about figures, by figure pk, of the
+    figures ``figure_ids`` or of all: the checks read every figure anyway, so
+    the admin's lists ask once for all their rows."""
+    closed = _acknowledged_keys()
+    found = {}
+    for inconsistency in find_all():
+        figure = inconsistency.figure
+        if figure is None or inconsistency.key in closed:
+            continue
+        if figure_ids is None or figure.pk in figure_ids:
+            found.setdefault(figure.pk, []).append(inconsistency)
+    return found
+
+
+def _acknowledged_keys():
+    return set(Acknowledgement.objects.values_list("check_key", flat=True))
+
+
+def acknowledgement_problem(
+    check_key, figure_id, *, acknowledgement_id=None
+) -> str | None:
     """Why no acknowledgement can have this key for this figure (None if it
-    can): the message the admin's ``AcknowledgementForm`` shows."""
+    can), ``acknowledgement_id`` being the one edited if any: the message
+    the admin's acknowledgement forms show."""
     found = {i.key: i for i in find_all()}
     inconsistency = found.get(check_key)
     if inconsistency is None:
@@ -145,11 +167,19 @@ def acknowledgement_problem(check_key, figure_id) -> str | None:
                 "pas\u202f: corrigez-la (check_figures dit comment)."
             )
         return (
-            "Aucune incohérence n’a cette clé\u202f: copiez-la depuis check_figures ou "
-            "la page du chiffre."
+            "Aucune incohérence n’a cette clé\u202f: elle a pu être corrigée "
+            "depuis. La page du chiffre dit ce qui reste ouvert."
         )
     if inconsistency.figure.pk != figure_id:
         return f"Cette incohérence concerne le chiffre {inconsistency.figure.slug}."
+    taken = Acknowledgement.objects.filter(check_key=check_key)
+    if acknowledgement_id is not None:
+        taken = taken.exclude(pk=acknowledgement_id)
+    if taken.exists():
+        return (
+            "Cette incohérence est déjà reconnue\u202f: sa note se modifie sur la "
+            "page du chiffre."
+        )
     return None
 
 
