@@ -120,3 +120,44 @@ def test_writer_desk_shows_own_work(browsing, newsroom, width):
     assert violations(page, **UNDER_CSP) == []
     browsing.shoot(page, "accueil")
     assert not browsing.problems
+
+
+# How a row shows: its display, its table head's, and the classes of the cells
+# shown.
+ROW = """row => ({
+  row: getComputedStyle(row).display,
+  head: getComputedStyle(row.closest('table').tHead).display,
+  cells: [...row.cells].filter(c => getComputedStyle(c).display !== 'none')
+    .flatMap(c => [...c.classList]),
+})"""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_story_list_shows_state_author_and_time(browsing, newsroom, width):
+    _, editor = newsroom
+    page = browsing.open(width)
+    log_in(page, editor)
+    page.goto("/admin/articles/article/")
+    # The last change first: the story made last.
+    rows = page.locator("#result_list tbody tr")
+    assert rows.first.locator("th.field-title").inner_text() == "Paru ce matin"
+    browsing.shoot(page, "liste")
+    shown = rows.first.evaluate(ROW)
+    for column in ["field-state", "field-created_by", "field-last_change"]:
+        assert column in shown["cells"]
+        cell = rows.first.locator(f"td.{column}")
+        assert cell.is_visible()
+        box = cell.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width
+    if width == 390:
+        assert shown["row"] == "grid" and shown["head"] == "none"
+        card = rows.first.bounding_box()
+        assert card["width"] <= 390
+    else:
+        assert shown["row"] == "table-row"
+        # Every column in sight, without scrolling the table sideways.
+        results = page.locator("#changelist .results")
+        widths = results.evaluate("box => [box.scrollWidth, box.clientWidth]")
+        assert widths[0] <= widths[1]
+    assert_fits(page)
+    assert not browsing.problems

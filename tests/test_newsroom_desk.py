@@ -337,3 +337,32 @@ def test_home_query_count_does_not_grow_with_the_newsroom(
     assert section(response, "desk-chiffres").h2.get_text() == (
         f"Chiffres à vérifier ({size})"
     )
+
+
+# The story list
+
+
+def test_story_list_shows_last_change_first(client):
+    editor = make_user(EDITORS)
+    now = timezone.now()
+    edited_long_ago = make_article(title="Publié, retouché il y a longtemps")
+    draft = make_article(
+        title="Brouillon du jour", status=Status.DRAFT, published_at=None
+    )
+    republished = make_article(
+        title="Ancien, corrigé à l’instant", published_at=now - timedelta(days=30)
+    )
+    for story, age in [(edited_long_ago, 48), (draft, 2), (republished, 0)]:
+        moved = now - timedelta(hours=age)
+        Article.objects.filter(pk=story.pk).update(updated_at=moved)
+    client.force_login(editor)
+    response = client.get(STORIES)
+    assert [story.title for story in response.context["cl"].result_list] == [
+        "Ancien, corrigé à l’instant",
+        "Brouillon du jour",
+        "Publié, retouché il y a longtemps",
+    ]
+    page = BeautifulSoup(response.content, "html.parser")
+    headers = [th.get_text(strip=True) for th in page.select("#result_list thead th")]
+    for column in ["État", "Publication", "Créé par", "Modifié"]:
+        assert column in headers
