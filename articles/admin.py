@@ -26,6 +26,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import to_historic
 
 from .admin_wording import FrenchWording
+from .desk import short_date
 from .models import (
     Article,
     Correction,
@@ -213,9 +214,9 @@ class ArticleAdmin(FrenchWording, SimpleHistoryAdmin):
         "title",
         "kind",
         "state",
-        "published_at",
+        "publication",
         "created_by",
-        "updated_at",
+        "last_change",
         "preview_link",
     ]
     list_filter = [
@@ -226,6 +227,9 @@ class ArticleAdmin(FrenchWording, SimpleHistoryAdmin):
         "published_at",
     ]
     list_select_related = ["created_by"]
+    # Last change first: a draft being written stays at the top, where a
+    # publication date (none yet) would sink it.
+    ordering = ["-updated_at", "-pk"]
     search_fields = ["title", "standfirst", "body"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
@@ -349,6 +353,17 @@ class ArticleAdmin(FrenchWording, SimpleHistoryAdmin):
             "admin/articles/article/includes/state.html",
             {"story": obj, "scheduled_for": scheduled_for},
         )
+
+    # Short dates (« 3 décembre à 6 h 00 », the year only when not this one):
+    # Django's « 3 décembre 2026 06:00 » does not wrap, and pushed the last
+    # columns out of sight at 1280 px.
+    @admin.display(description="publication", ordering="published_at")
+    def publication(self, obj):
+        return short_date(obj.published_at) if obj.published_at else None
+
+    @admin.display(description="modifié", ordering="updated_at")
+    def last_change(self, obj):
+        return short_date(obj.updated_at)
 
     @admin.display(description="aperçu")
     def preview_link(self, obj):

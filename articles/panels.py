@@ -4,7 +4,11 @@ knowing them, each named in a setting by dotted path:
 - ``GAZETTE_STORY_PANELS``: boxes shown on a story page below its body
   (``StoryPanel``), rendered in order by ``{% story_panels story %}``;
 - ``GAZETTE_STORY_ADMIN_INLINES``: inline classes added to the story's admin
-  page after articles' own (``ArticleAdmin.get_inlines``).
+  page after articles' own (``ArticleAdmin.get_inlines``);
+- ``GAZETTE_DESK_PANELS`` (template names rather than dotted paths): boxes
+  the newsroom home (``/admin/``, ``articles.desk``) includes below its
+  lists, in the page's context (``request``, ``user``, ``perms``); each
+  checks its own permissions.
 """
 
 from collections.abc import Callable

@@ -225,6 +225,8 @@ GAZETTE_MARKDOWN_EXTENSIONS = [
 # body, and inlines on its admin page. Here too, articles never names trade.
 GAZETTE_STORY_PANELS = ["trade.panels.KEY_FIGURES_PANEL"]
 GAZETTE_STORY_ADMIN_INLINES = ["trade.admin.FigureStoryInline"]
+# Boxes the newsroom home (/admin/) shows below its lists: templates.
+GAZETTE_DESK_PANELS = ["admin/trade/includes/desk_figures.html"]
 # Facets the listings offer besides the topics (articles.filters): filter
 # name, Article's relation (declared by another app) and its label.
 GAZETTE_LISTING_FACETS = {"country": ("countries", "Pays")}
