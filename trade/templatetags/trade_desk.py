@@ -6,8 +6,7 @@ from dataclasses import dataclass
 
 from django import template
 
-from trade.checks import find_all
-from trade.models import Acknowledgement
+from trade.checks import open_by_figure
 
 register = template.Library()
 
@@ -25,13 +24,12 @@ class FiguresToCheck:
 @register.simple_tag
 def figures_to_check():
     """The figures with open inconsistencies (at most ``DESK_LIMIT``), and how
-    many there are. Reads every figure and target once, as ``check_figures``
-    does, so its queries do not grow with them; the checks that concern no
-    single figure (story bodies, downloads) are left to ``check_figures``."""
-    closed = set(Acknowledgement.objects.values_list("check_key", flat=True))
-    by_figure = {}
-    for inconsistency in find_all():
-        if inconsistency.figure is not None and inconsistency.key not in closed:
-            by_figure.setdefault(inconsistency.figure, []).append(inconsistency)
-    ordered = sorted(by_figure.items(), key=lambda item: item[0].slug)
+    many there are: what the figures list counts (``open_by_figure``). The
+    checks that concern no single figure (story bodies, downloads) are left
+    to ``check_figures``."""
+    problems = open_by_figure().values()
+    ordered = sorted(
+        ((found[0].figure, found) for found in problems),
+        key=lambda item: item[0].slug,
+    )
     return FiguresToCheck(ordered[:DESK_LIMIT], len(ordered))
