@@ -36,6 +36,7 @@ from .models import (
     new_preview_nonce,
 )
 from .panels import story_admin_inlines
+from .publishing import PublishingAdmin
 from .rendering import render_markdown
 from .revisions import (
     RESTORE_OPTIONS,
@@ -206,7 +207,7 @@ class TopicAdmin(FrenchWording, admin.ModelAdmin):
 
 
 @admin.register(Article)
-class ArticleAdmin(FrenchWording, SimpleHistoryAdmin):
+class ArticleAdmin(FrenchWording, PublishingAdmin, SimpleHistoryAdmin):
     form = ArticleAdminForm
     formfield_overrides = LABELLED_DATES
     list_display = [
