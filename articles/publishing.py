@@ -85,6 +85,7 @@ class Decision:
     status: str
     published_at: datetime | None = None  # set by publishing and scheduling
     note: str = ""
+    was_scheduled: bool = False
 
 
 class PublicationForm(forms.Form):
@@ -135,6 +136,10 @@ class PublicationForm(forms.Form):
         self.state_class = state_class(story)
         self.review_note = story.review_note
         self.asks_first_publication = asks_first_publication(story)
+        if story.is_scheduled:
+            # Rescheduling starts from the time set.
+            local = timezone.localtime(story.published_at)
+            self.initial = {"date": f"{local:%Y-%m-%d}", "time": f"{local:%H:%M}"}
         if self.asks_first_publication:
             first = short_date(story.published_at)
             self.fields["first_publication"].choices = [
@@ -221,7 +226,8 @@ class PublicationForm(forms.Form):
             return Decision(step, Status.DRAFT, note=comment)
         if step == Step.UNPUBLISH:
             # The first publication time stays: publishing again offers it.
-            return Decision(step, Status.DRAFT)
+            scheduled = self.state_class == "scheduled"
+            return Decision(step, Status.DRAFT, was_scheduled=scheduled)
         if step == Step.SCHEDULE:
             return Decision(step, Status.PUBLISHED, self.cleaned_data["when"])
         keep = self.cleaned_data["first_publication"] == "garder"
@@ -290,6 +296,8 @@ def done_message(story: Article, decision: Decision) -> str:
         return f"{title} est publié."
     if step == Step.SCHEDULE:
         return f"{title} sera publié le {short_date(story.published_at)} (Paris)."
+    if step == Step.UNPUBLISH and decision.was_scheduled:
+        return f"{title} n’est plus programmé : il revient en brouillon."
     if step == Step.UNPUBLISH:
         return f"{title} est retiré du site et remis en brouillon."
     author = story.created_by

@@ -34,7 +34,9 @@ class Inbox:
         self.received = []
 
     async def handle_DATA(self, server, session, envelope):
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        message = email.message_from_bytes(
+            envelope.content, policy=email.policy.default
+        )
         self.received.append((sorted(envelope.rcpt_tos), message))
         return "250 Message accepted for delivery"
 
@@ -56,7 +58,9 @@ def smtp(settings):
 @pytest.fixture
 def newsroom():
     return {
-        "claire": make_user(EDITORS, first_name="Claire", email="claire@lagazette.example"),
+        "claire": make_user(
+            EDITORS, first_name="Claire", email="claire@lagazette.example"
+        ),
         "marc": make_user(EDITORS, first_name="Marc", email="marc@lagazette.example"),
         # Editors without an address, or no longer active, get nothing.
         "sans": make_user(EDITORS, email=""),
@@ -152,7 +156,9 @@ def test_a_writer_without_an_address_is_named(client, smtp, newsroom):
     story = make_article(status=Status.REVIEW, published_at=None, created_by=author)
     client.force_login(newsroom["claire"])
     response = press(client, story, "renvoyer", **{"publication-comment": "Non."})
-    assert said(response)[1] == "Aucun courriel envoyé : Léa n’a pas d’adresse électronique."
+    assert said(response)[1] == (
+        "Aucun courriel envoyé : Léa n’a pas d’adresse électronique."
+    )
     assert smtp.received == []
 
 
@@ -161,7 +167,10 @@ def test_a_mail_failure_loses_no_save(client, settings, newsroom, caplog):
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = free_port()  # nobody listens there
     story = make_article(
-        title="Tenace", status=Status.DRAFT, published_at=None, created_by=newsroom["rita"]
+        title="Tenace",
+        status=Status.DRAFT,
+        published_at=None,
+        created_by=newsroom["rita"],
     )
     client.force_login(newsroom["rita"])
     response = press(client, story, "soumettre", title="Tenace et sauvé")

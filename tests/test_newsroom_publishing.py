@@ -244,7 +244,8 @@ def test_scheduling_needs_a_time_to_come(editor, date_offset, time, message):
     assert response.status_code == 400
     assert message in soup(response).select_one(".errorlist.nonfield").get_text()
     # The schedule box stays open on what was typed.
-    assert soup(response).select_one("details.publishing-step[open] #id_publication-time")
+    opened = "details.publishing-step[open] #id_publication-time"
+    assert soup(response).select_one(opened)
     story.refresh_from_db()
     assert story.status == Status.REVIEW
 
@@ -287,7 +288,9 @@ def test_send_back_shows_the_comment_to_the_writer_until_resubmitted(
     response = press(
         client, story, "renvoyer", **{"publication-comment": "Sourcez le chiffre."}
     )
-    assert said(response) == ["« Khorgos » est renvoyé à Rita Nour avec votre commentaire."]
+    assert said(response) == [
+        "« Khorgos » est renvoyé à Rita Nour avec votre commentaire."
+    ]
     story.refresh_from_db()
     assert story.status == Status.DRAFT and story.review_note == "Sourcez le chiffre."
     client.force_login(rita)
@@ -321,7 +324,9 @@ def test_publishing_again_asks_which_time_and_refuses_without_an_answer(editor):
 def test_publishing_again_honours_the_choice(editor, choice, keeps):
     first = (timezone.now() - timedelta(days=10)).replace(microsecond=0)
     story = make_article(status=Status.DRAFT, published_at=first)
-    response = press(editor, story, "publier", **{"publication-first_publication": choice})
+    response = press(
+        editor, story, "publier", **{"publication-first_publication": choice}
+    )
     assert response.status_code == 302
     story.refresh_from_db()
     assert story.is_published()
@@ -357,3 +362,22 @@ def test_a_story_one_may_only_read_offers_no_step(writer):
     assert refused.status_code == 403
     someone_elses.refresh_from_db()
     assert someone_elses.status == Status.DRAFT
+
+
+def test_unpublishing_a_scheduled_story_says_it_is_no_longer_scheduled(editor):
+    later = timezone.now() + timedelta(days=1)
+    story = make_article(title="Pour demain", published_at=later)
+    response = press(editor, story, "depublier")
+    assert said(response) == [
+        "« Pour demain » n’est plus programmé : il revient en brouillon."
+    ]
+    story.refresh_from_db()
+    assert story.status == Status.DRAFT
+
+
+def test_rescheduling_starts_from_the_time_set(editor):
+    when = (timezone.localtime() + timedelta(days=2)).replace(hour=6, minute=30)
+    story = make_article(published_at=when)
+    page = soup(editor.get(change_url(story)))
+    assert page.select_one("#id_publication-date")["value"] == f"{when:%Y-%m-%d}"
+    assert page.select_one("#id_publication-time")["value"] == "06:30"
