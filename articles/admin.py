@@ -412,6 +412,7 @@ class ArticleAdmin(FrenchWording, PublishingAdmin, SimpleHistoryAdmin):
         )
         submitted = plural(len(saved), "article soumis", "articles soumis")
         self.message_user(request, f"{submitted} à la relecture.")
+        self.notify_submitted(request, saved)
         skipped = queryset.count() - len(saved)
         if skipped:
             self.message_user(

@@ -383,24 +383,35 @@ class PublishingAdmin:
         # Replaces the generic message other mixins may have prepared.
         request.admin_success_message = text
         self.message_user(request, text, messages.SUCCESS)
-        url = reverse(
-            f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
-            args=[obj.pk],
-            current_app=self.admin_site.name,
-        )
         if decision.step in (Step.SUBMIT, Step.SEND_BACK):
-            link = absolute_url(request, url)
             # Once the save is committed: a rolled-back step sends nothing.
-            transaction.on_commit(lambda: self.notify(request, obj, decision, link))
+            transaction.on_commit(lambda: self.notify(request, obj, decision))
         filters = {"preserved_filters": self.get_preserved_filters(request)}
         return HttpResponseRedirect(
-            add_preserved_filters({**filters, "opts": self.opts}, url)
+            add_preserved_filters({**filters, "opts": self.opts}, self.form_url(obj))
         )
 
-    def notify(self, request, story, decision, link):
+    def form_url(self, story):
+        return reverse(
+            f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
+            args=[story.pk],
+            current_app=self.admin_site.name,
+        )
+
+    def notify_submitted(self, request, stories):
+        """Stories submitted from the list tell the editors as the form's
+        button does, without a note."""
+        decision = Decision(Step.SUBMIT, Status.REVIEW)
+        for story in stories:
+            transaction.on_commit(
+                lambda story=story: self.notify(request, story, decision)
+            )
+
+    def notify(self, request, story, decision):
         """E-mail the other side of the hand-off. A failure loses nothing:
         the save is done; it is logged, and the user is told to pass the
         word on another way."""
+        link = absolute_url(request, self.form_url(story))
         try:
             if decision.step == Step.SUBMIT:
                 sent = review_request_notify(

@@ -182,3 +182,25 @@ def test_a_mail_failure_loses_no_save(client, settings, newsroom, caplog):
     assert messages[1].startswith("Le courriel n’a pas pu partir")
     assert "l’article est bien enregistré" in messages[1]
     assert "Hand-off e-mail for story" in caplog.text
+
+
+def test_submitting_from_the_list_mails_the_editors_too(client, smtp, newsroom):
+    story = make_article(
+        title="Depuis la liste",
+        status=Status.DRAFT,
+        published_at=None,
+        created_by=newsroom["yann"],
+    )
+    client.force_login(newsroom["yann"])
+    response = client.post(
+        ADMIN,
+        {"action": "submit_for_review", "_selected_action": [story.pk]},
+        follow=True,
+    )
+    assert said(response) == [
+        "1 article soumis à la relecture.",
+        "Prévenus par courriel : claire@lagazette.example, marc@lagazette.example.",
+    ]
+    [(recipients, message)] = smtp.received
+    assert recipients == ["claire@lagazette.example", "marc@lagazette.example"]
+    assert "Yann soumet « Depuis la liste » à la relecture." in body(message)
