@@ -37,6 +37,7 @@ from .models import (
     new_preview_nonce,
 )
 from .panels import story_admin_inlines
+from .publishing import PublishingAdmin
 from .rendering import render_markdown
 from .revisions import (
     RESTORE_OPTIONS,
@@ -207,7 +208,7 @@ class TopicAdmin(FrenchWording, admin.ModelAdmin):
 
 
 @admin.register(Article)
-class ArticleAdmin(FrenchWording, SimpleHistoryAdmin):
+class ArticleAdmin(FrenchWording, PublishingAdmin, SimpleHistoryAdmin):
     form = ArticleAdminForm
     formfield_overrides = LABELLED_DATES
     list_display = [
@@ -426,6 +427,7 @@ class ArticleAdmin(FrenchWording, SimpleHistoryAdmin):
         )
         submitted = plural(len(saved), "article soumis", "articles soumis")
         self.message_user(request, f"{submitted} à la relecture.")
+        self.notify_submitted(request, saved)
         skipped = queryset.count() - len(saved)
         if skipped:
             self.message_user(

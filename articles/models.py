@@ -199,6 +199,29 @@ class Article(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    status_changed_at = models.DateTimeField(
+        "état changé le",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Quand l’article a pris son état actuel (« En relecture depuis… »).",
+    )
+    review_note = models.TextField(
+        "commentaire de relecture",
+        blank=True,
+        editable=False,
+        help_text="Pourquoi un éditeur a renvoyé l’article au rédacteur ; montré au "
+        "rédacteur sur l’article jusqu’à ce qu’il reparte en relecture ou paraisse.",
+    )
+    review_note_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="renvoyé par",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     objects = ArticleQuerySet.as_manager()
     # Derived columns are rebuilt on save: a revision keeps what editors wrote.
@@ -215,6 +238,11 @@ class Article(models.Model):
             # old version must not bring back a revoked link.
             "wire_fields",
             "preview_nonce",
+            # The hand-off between writer and editor: the admin's log and
+            # the e-mails keep it; a restore must not bring back an old one.
+            "status_changed_at",
+            "review_note",
+            "review_note_by",
         ],
         m2m_fields=[topics, related],
         verbose_name="version d’article",
@@ -260,15 +288,22 @@ class Article(models.Model):
         if not self.slug:
             self.slug = slugify(self.title)[:255]
         self.render()
+        if self.status != Status.DRAFT:
+            # A send-back comment is about the draft it returned: once the
+            # story is in review again or out, it is settled.
+            self.review_note, self.review_note_by = "", None
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             extra = {"version", "updated_at"}
+            if "status" in update_fields:
+                extra |= {"status_changed_at", "review_note", "review_note_by"}
             if "body" in update_fields:
                 extra |= {"body_html", "title", "standfirst"}
             if {"title", "standfirst", "body"} & {*update_fields}:
                 extra |= {"search_title", "search_text"}
             kwargs["update_fields"] = {*update_fields, *extra}
         if self._state.adding:
+            self.status_changed_at = self.status_changed_at or timezone.now()
             super().save(*args, **kwargs)
             return
         using = kwargs.get("using") or router.db_for_write(Article, instance=self)
@@ -284,6 +319,8 @@ class Article(models.Model):
             before = rows.only("slug", "status", "published_at").get()
             if not claimed:
                 raise EditConflict(self.pk)
+            if before.status != self.status:
+                self.status_changed_at = timezone.now()
             if before.status == Status.PUBLISHED and self.status != Status.PUBLISHED:
                 # Withdrawn from readers, by whatever path: the preview links
                 # sent so far must stop showing it.

@@ -1,4 +1,5 @@
-"""Writes that touch several rows: importing wire copy, loading the seed."""
+"""Writes that touch several rows or the outside world: importing wire copy,
+loading the seed, telling writers and editors by e-mail what waits for them."""
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -8,8 +9,10 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission, User
 from django.contrib.auth.password_validation import validate_password
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Q
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.utils import update_change_reason
@@ -317,3 +320,66 @@ def stories_render() -> int:
             )
             count += 1
     return count
+
+
+def person_name(user: User | None) -> str:
+    """How the newsroom names a colleague: full name, else user name."""
+    if user is None:
+        return "Quelqu’un"
+    return user.get_full_name() or user.get_username()
+
+
+def _mail(*, template: str, recipients: list[str], context: dict) -> list[str]:
+    if not recipients:
+        return []
+    subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+    body = render_to_string(f"{template}_body.txt", context)
+    EmailMessage(subject, body, to=recipients).send()
+    return recipients
+
+
+def review_request_notify(
+    *, story: Article, writer: User, note: str, link: str
+) -> list[str]:
+    """E-mail the editors (members of « Éditeurs » with an address, the writer
+    aside) that ``story`` waits for review, with the writer's note and a
+    ``link`` to it; returns the addresses written to. Raises what the mail
+    backend raises (SMTPException, OSError)."""
+    editors = (
+        User.objects.filter(groups__name=EDITORS, is_active=True)
+        .exclude(email="")
+        .exclude(pk=writer.pk)
+    )
+    recipients = sorted({user.email for user in editors})
+    context = {
+        "story": story,
+        "writer": person_name(writer),
+        "note": note,
+        "link": link,
+    }
+    return _mail(
+        template="articles/emails/review_requested",
+        recipients=recipients,
+        context=context,
+    )
+
+
+def review_send_back_notify(
+    *, story: Article, editor: User, comment: str, link: str
+) -> list[str]:
+    """E-mail the story's author that ``editor`` sent it back, with the
+    comment; returns the addresses written to (none when the author has no
+    address). Raises what the mail backend raises."""
+    author = story.created_by
+    active = author is not None and author.is_active and author.email
+    context = {
+        "story": story,
+        "editor": person_name(editor),
+        "comment": comment,
+        "link": link,
+    }
+    return _mail(
+        template="articles/emails/sent_back",
+        recipients=[author.email] if active else [],
+        context=context,
+    )

@@ -205,6 +205,28 @@ GAZETTE_BACKUP_DIR = Path(
     os.environ.get("DJANGO_BACKUP_DIR", "") or BASE_DIR / "backups"
 )
 
+# Mail: the newsroom's hand-off notices (articles.publishing). With an SMTP
+# host, through it; without one, printed on the console (development).
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+_email_port = os.environ.get("DJANGO_EMAIL_PORT", "").strip() or "25"
+if not _email_port.isdecimal():
+    raise ImproperlyConfigured("DJANGO_EMAIL_PORT must be a port number (25, 587…).")
+EMAIL_PORT = int(_email_port)
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS")
+EMAIL_USE_SSL = env_bool("DJANGO_EMAIL_USE_SSL")
+# A mail server that does not answer must not hold an editor's save for long.
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DJANGO_DEFAULT_FROM_EMAIL", "La Gazette <redaction@localhost>"
+)
+
 SITE_NAME = "La Gazette"
 # The site's public address (https://lagazette.example): every absolute link
 # starts with it (articles.seo.site_root). Required in production (a deploy
