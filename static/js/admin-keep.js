@@ -68,7 +68,6 @@ document.addEventListener("DOMContentLoaded", () => {
     editing.replaceChildren(
       ...lines.map((line) => {
         const item = document.createElement("li");
-        item.className = "warning";
         item.textContent = line;
         return item;
       }),
@@ -223,6 +222,9 @@ document.addEventListener("DOMContentLoaded", () => {
         new Promise((resolve) => setTimeout(resolve, LAST_SAVE_WAIT)),
       ]);
     }
+    // Not while this submit event is still being dispatched: the browser
+    // would ignore the request.
+    await new Promise((resolve) => setTimeout(resolve));
     if (submitter && submitter.form === form) form.requestSubmit(submitter);
     else form.requestSubmit();
   });
