@@ -26,7 +26,9 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import to_historic
 
 from .admin_wording import FrenchWording
+from .conflicts import Conflict
 from .desk import short_date
+from .keeping import KeepMixin
 from .models import (
     Article,
     Correction,
@@ -78,6 +80,8 @@ class ArticleAdminForm(forms.ModelForm):
     # On the restore page (ArticleAdmin.get_form): the fields taken from the
     # version being restored; the others keep the story's current values.
     restored_fields = RESTORED_TEXT
+    # A refused save's field-by-field comparison (check_version).
+    conflict = None
 
     class Meta:
         model = Article
@@ -109,28 +113,38 @@ class ArticleAdminForm(forms.ModelForm):
         cleaned = super().clean()
         read = cleaned.get("base_version")
         if self.instance.pk and read is not None:
-            self.check_version(read)
             # The UPDATE checks this version again, closing the gap between
             # this check and the save.
-            self.instance.version = read
+            self.instance.version = self.check_version(read)
         return cleaned
 
     def check_version(self, read):
-        """Refuse a save based on a version someone else has since replaced."""
+        """The version to save over: the one read, or the one saved since
+        once the editor has chosen, field by field, what to keep of it
+        (articles.conflicts); otherwise the save is refused."""
         current = Article.objects.select_related("updated_by").get(pk=self.instance.pk)
         if current.version == read:
-            return
-        # Saving again now means replacing that version knowingly.
-        self.data = self.data.copy()
-        self.data[self.add_prefix("base_version")] = current.version
+            return read
+        self.conflict = Conflict(self, current)
+        if self.conflict.resolved:
+            self.conflict.merge(self.cleaned_data)
+            return current.version
         who = current.updated_by
         name = (who.get_full_name() or who.get_username()) if who else "Quelqu’un"
+        if self.conflict.answered:
+            message = (
+                "Choisissez, pour chaque champ qui diffère, « garder la mienne » ou "
+                "« garder la sienne », puis enregistrez."
+            )
+        else:
+            message = (
+                "%(who)s a enregistré cet article le %(when)s, après que vous l’avez "
+                "ouvert. Votre enregistrement est refusé pour ne pas effacer son "
+                "travail ; votre texte est conservé. Pour chaque champ qui diffère, "
+                "choisissez ci-dessous la version à garder, puis enregistrez."
+            )
         raise ValidationError(
-            "%(who)s a enregistré cet article le %(when)s, après que vous l’avez "
-            "ouvert. Votre enregistrement est refusé pour ne pas effacer son travail ; "
-            "votre texte est conservé ci-dessous. Comparez avec la version actuelle "
-            "(Historique, dans un autre onglet), puis enregistrez de nouveau pour "
-            "remplacer sa version par la vôtre.",
+            message,
             code="edit_conflict",
             params={"who": name, "when": french_date(current.updated_at)},
         )
@@ -208,7 +222,7 @@ class TopicAdmin(FrenchWording, admin.ModelAdmin):
 
 
 @admin.register(Article)
-class ArticleAdmin(FrenchWording, PublishingAdmin, SimpleHistoryAdmin):
+class ArticleAdmin(KeepMixin, FrenchWording, PublishingAdmin, SimpleHistoryAdmin):
     form = ArticleAdminForm
     formfield_overrides = LABELLED_DATES
     list_display = [

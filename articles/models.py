@@ -1,5 +1,6 @@
 import html
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ValidationError
@@ -86,6 +87,34 @@ class ArticleQuerySet(models.QuerySet):
     def briefs(self):
         """Briefs only."""
         return self.filter(kind=Kind.BRIEF)
+
+
+# Derived columns are rebuilt on save: a revision keeps what editors wrote.
+# Topics and related stories are part of a version too: a restore brings
+# them back. Kept by name: its public create_historical_record() lets the
+# admin record a story and its links, saved in steps, as one version
+# (articles.keeping).
+STORY_HISTORY = HistoricalRecords(
+    excluded_fields=[
+        "body_html",
+        "search_title",
+        "search_text",
+        "search_document",
+        "search_title_document",
+        # Bookkeeping of the importer and of preview links: restoring an
+        # old version must not bring back a revoked link.
+        "wire_fields",
+        "preview_nonce",
+        # The hand-off between writer and editor: the admin's log and the
+        # e-mails keep it; a restore must not bring back an old one.
+        "status_changed_at",
+        "review_note",
+        "review_note_by",
+    ],
+    m2m_fields=["topics", "related"],
+    verbose_name="version d’article",
+    verbose_name_plural="versions d’article",
+)
 
 
 class Article(models.Model):
@@ -224,30 +253,7 @@ class Article(models.Model):
     )
 
     objects = ArticleQuerySet.as_manager()
-    # Derived columns are rebuilt on save: a revision keeps what editors wrote.
-    # Topics and related stories are part of a version too: a restore brings
-    # them back.
-    history = HistoricalRecords(
-        excluded_fields=[
-            "body_html",
-            "search_title",
-            "search_text",
-            "search_document",
-            "search_title_document",
-            # Bookkeeping of the importer and of preview links: restoring an
-            # old version must not bring back a revoked link.
-            "wire_fields",
-            "preview_nonce",
-            # The hand-off between writer and editor: the admin's log and
-            # the e-mails keep it; a restore must not bring back an old one.
-            "status_changed_at",
-            "review_note",
-            "review_note_by",
-        ],
-        m2m_fields=[topics, related],
-        verbose_name="version d’article",
-        verbose_name_plural="versions d’article",
-    )
+    history = STORY_HISTORY
 
     class Meta:
         ordering = ["-published_at", "-pk"]
@@ -282,9 +288,7 @@ class Article(models.Model):
         self.search_text = fold(f"{self.standfirst}\n{text}")
 
     def save(self, *args, **kwargs):
-        clean_text_fields(self)
-        self.title = french_typography(self.title)
-        self.standfirst = french_typography(self.standfirst)
+        self.tidy_text()
         if not self.slug:
             self.slug = slugify(self.title)[:255]
         self.render()
@@ -339,6 +343,13 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def tidy_text(self):
+        """Put the typed text in the form it is stored in: clean characters,
+        LF line ends, French spacing in the title and standfirst."""
+        clean_text_fields(self)
+        self.title = french_typography(self.title)
+        self.standfirst = french_typography(self.standfirst)
 
     def clean(self):
         clean_text_fields(self)
@@ -529,3 +540,54 @@ class SlugRedirect(models.Model):
 
     def __str__(self):
         return f"{self.old_slug} → {self.article.slug}"
+
+
+class Autosave(models.Model):
+    """What one person has typed in a story's form and not saved yet, kept
+    every few seconds apart from the story (as WordPress keeps autosaves):
+    never shown to readers, never a version, deleted when that person saves
+    the story. Its times also tell who has the story open (``PRESENCE``)."""
+
+    # A heartbeat comes every 30 seconds while the form is open: a row this
+    # recent means its author is still editing.
+    PRESENCE = timedelta(seconds=90)
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="auteur",
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    story = models.ForeignKey(
+        Article,
+        verbose_name="article",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="autosaves",
+        help_text="Vide pour un article pas encore enregistré.",
+    )
+    fields = models.JSONField("texte non enregistré", default=dict, blank=True)
+    started_at = models.DateTimeField("ouvert depuis", default=timezone.now)
+    saved_at = models.DateTimeField("vu le", default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "story"], name="autosave_one_per_story"
+            ),
+            # NULLs are distinct in a unique constraint: one new story each.
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(story__isnull=True),
+                name="autosave_one_new_story",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["story", "-saved_at"], name="autosave_presence_idx")
+        ]
+        verbose_name = "sauvegarde automatique"
+        verbose_name_plural = "sauvegardes automatiques"
+
+    def __str__(self):
+        return f"Sauvegarde automatique de {self.user} ({self.story or 'nouvel article'})"

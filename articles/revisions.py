@@ -92,7 +92,7 @@ def restore_message(restored, before, after, options) -> str:
         str(model.get_field(name).verbose_name)
         for name in changed_fields(before, after)
     ]
-    text = f"Version du {french_date(restored.history_date)} rétablie : "
+    text = f"Version du {french_date(restored.history_date, seconds=True)} rétablie : "
     text += (french_list(changed) if changed else "rien n’a changé") + "."
     left = [
         option.name for key, option in RESTORE_OPTIONS.items() if key not in options
@@ -172,9 +172,9 @@ def revisions_diff(old, new) -> list[dict]:
 
 
 def revision_label(record) -> str:
-    """« 23 août 2025 à 9 h 40, par marie »: when and by whom a version was saved."""
+    """« 23 août 2025 à 9 h 40 min 05 s, par marie »: when and by whom a version was saved."""
     who = record.history_user.get_username() if record.history_user else "inconnu"
-    return f"{french_date(record.history_date)}, par {who}"
+    return f"{french_date(record.history_date, seconds=True)}, par {who}"
 
 
 def topic_side_changing(sender, instance, action, reverse, pk_set, **kwargs):

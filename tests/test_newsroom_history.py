@@ -284,7 +284,7 @@ def test_restoring_the_first_revision_of_a_scheduled_brief_keeps_its_publication
     }
     assert scheduled_brief.is_scheduled
     assert [str(m) for m in get_messages(response.wsgi_request)] == [
-        f"Version du {french_date(first.history_date)} rétablie : titre et chapô. "
+        f"Version du {french_date(first.history_date, seconds=True)} rétablie : titre et chapô. "
         "État et date de publication, thèmes et articles liés inchangés."
     ]
 
@@ -315,7 +315,7 @@ def test_restoring_brings_back_what_is_ticked(
     text = {"title": "Premier jet", "standfirst": "Chapô premier"}
     assert state(scheduled_brief) == {**before, **text, **restored}
     [said] = [str(m) for m in get_messages(response.wsgi_request)]
-    assert said == f"Version du {french_date(first.history_date)} rétablie : {message}"
+    assert said == f"Version du {french_date(first.history_date, seconds=True)} rétablie : {message}"
     assert "modifié avec succès" not in said
 
 
@@ -351,7 +351,7 @@ def test_restoring_the_current_version_says_nothing_changed(client, scheduled_br
     response = restore(client, scheduled_brief, newest)
     [said] = [str(m) for m in get_messages(response.wsgi_request)]
     assert said == (
-        f"Version du {french_date(newest.history_date)} rétablie : rien n’a changé. "
+        f"Version du {french_date(newest.history_date, seconds=True)} rétablie : rien n’a changé. "
         "État et date de publication, thèmes et articles liés inchangés."
     )
 

@@ -156,8 +156,16 @@ def test_concurrent_edit_in_admin_refuses_second_save_and_keeps_its_text(two_edi
     assert story.version == 2
     assert story.history.count() == 2
 
-    # Having read the warning, Bruno may knowingly replace Alice's version.
-    replaced = client_b.post(change_url(story), form_data(refused, "#article_form"))
+    # Saving again as it is is refused again: no blind overwrite.
+    again = client_b.post(change_url(story), form_data(refused, "#article_form"))
+    assert again.status_code == 200
+    story.refresh_from_db()
+    assert story.body == "Texte d’Alice."
+
+    # Having compared, Bruno may knowingly keep his text over Alice's.
+    replaced = client_b.post(
+        change_url(story), form_data(again, "#article_form", garder_body="mienne")
+    )
     assert replaced.status_code == 302
     story.refresh_from_db()
     assert story.body == "Texte de Bruno."
@@ -182,8 +190,7 @@ def test_save_racing_past_the_form_check_is_caught_by_the_update(
 
     def late_check(form, read):
         calls.append(read)
-        if len(calls) > 1:
-            original(form, read)
+        return original(form, read) if len(calls) > 1 else read
 
     monkeypatch.setattr(ArticleAdminForm, "check_version", late_check)
     refused = client_b.post(

@@ -33,14 +33,31 @@ MONTHS = (
 )  # fmt: skip
 
 
-def french_date(value, with_time=True):
-    """« 23 août 2025 à 9 h 40 » in the site's time zone (« 1er » for the first)."""
+def french_date(value, with_time=True, seconds=False):
+    """« 23 août 2025 à 9 h 40 » in the site's time zone (« 1er » for the first);
+    « … à 9 h 40 min 05 s » with ``seconds``."""
     local = _local(value)
     day = "1er" if local.day == 1 else str(local.day)
     text = f"{day} {MONTHS[local.month - 1]} {local.year}"
     if with_time:
-        text += f" à {local.hour}\u00a0h\u00a0{local:%M}"
+        text += f" à {french_time(local, seconds)}"
     return text
+
+
+@register.filter
+def french_time(value, seconds=False):
+    """« 9 h 40 » in the site's time zone; « 9 h 40 min 05 s » with ``seconds``."""
+    local = _local(value)
+    text = f"{local.hour}\u00a0h\u00a0{local:%M}"
+    if seconds:
+        text += f"\u00a0min\u00a0{local:%S}\u00a0s"
+    return text
+
+
+@register.filter
+def to_the_second(value):
+    """« 23 août 2025 à 9 h 40 min 05 s »: when a version was saved."""
+    return french_date(value, seconds=True)
 
 
 def utc_offset(value):
