@@ -5,6 +5,8 @@ published; editors (« Éditeurs », the ``publish_article`` permission) edit,
 publish, schedule, unpublish and delete everything.
 """
 
+from csp.constants import SELF
+from csp.decorators import csp_replace
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -22,9 +24,11 @@ from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import to_historic
 
+from .admin_surface import AddressSlugInput, story_address, surface_widgets
 from .admin_wording import FrenchWording
 from .conflicts import Conflict
 from .desk import short_date
@@ -54,7 +58,13 @@ from .revisions import (
     revisions_diff,
 )
 from .templatetags.gazette import french_date
-from .seo import absolute_url
+from .seo import (
+    DESCRIPTION_WORDS,
+    TITLE_SHOWN_CHARACTERS,
+    absolute_url,
+    default_picture,
+    story_picture,
+)
 from .views import PREVIEW_MAX_AGE, preview_url
 
 PUBLISH_PERMISSION = "articles.publish_article"
@@ -86,6 +96,7 @@ class ArticleAdminForm(forms.ModelForm):
     class Meta:
         model = Article
         fields = "__all__"
+        widgets = surface_widgets()
 
     def __init__(self, *args, **kwargs):
         record = to_historic(kwargs.get("instance"))
@@ -266,7 +277,7 @@ class ArticleAdmin(KeepMixin, FrenchWording, PublishingAdmin, SimpleHistoryAdmin
         ),
         (
             "Texte",
-            {"fields": ["standfirst", ("body", "markdown_help"), "body_preview"]},
+            {"fields": ["standfirst", ("body", "body_preview"), "markdown_help"]},
         ),
         ("Présentation", {"fields": ["dateline", "credit", "topics", "related"]}),
         (
@@ -287,7 +298,11 @@ class ArticleAdmin(KeepMixin, FrenchWording, PublishingAdmin, SimpleHistoryAdmin
 
     class Media:
         css = {"all": ["css/admin-newsroom.css"]}
-        js = ["js/admin-markdown-preview.js", "js/admin-search-labels.js"]
+        js = [
+            "js/admin-markdown-preview.js",
+            "js/admin-search-labels.js",
+            "js/admin-surface.js",
+        ]
 
     # Who may do what
 
@@ -326,6 +341,11 @@ class ArticleAdmin(KeepMixin, FrenchWording, PublishingAdmin, SimpleHistoryAdmin
         fields = super().get_readonly_fields(request, obj)
         return fields if is_editor(request) else [*fields, "published_at"]
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "slug":
+            kwargs["widget"] = AddressSlugInput(address=story_address(request))
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     def formfield_for_choice_field(self, db_field, request, **kwargs):
         if db_field.name == "status" and not is_editor(request):
             kwargs["choices"] = [
@@ -349,6 +369,13 @@ class ArticleAdmin(KeepMixin, FrenchWording, PublishingAdmin, SimpleHistoryAdmin
                 "link": absolute_url(request, preview_url(obj)),
                 "until": french_date(timezone.now() + PREVIEW_MAX_AGE),
             }
+        # The search-and-social card (surface_share.html).
+        context["share"] = {
+            "address": story_address(request),
+            "picture": story_picture(request, obj) or default_picture(request),
+            "title_shown": TITLE_SHOWN_CHARACTERS,
+            "description_words": DESCRIPTION_WORDS,
+        }
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
@@ -404,6 +431,14 @@ class ArticleAdmin(KeepMixin, FrenchWording, PublishingAdmin, SimpleHistoryAdmin
         if not any(rights):
             raise PermissionDenied
         return HttpResponse(render_markdown(request.POST.get("body", "")))
+
+    def preview_page_view(self, request):
+        """The site's story page, empty, for the story form's preview frame
+        (admin-surface.js fills it): the text in the site's own layout."""
+        rights = self.has_add_permission(request), self.has_change_permission(request)
+        if not any(rights):
+            raise PermissionDenied
+        return TemplateResponse(request, "admin/articles/article/surface_frame.html")
 
     # Workflow actions
 
@@ -513,9 +548,18 @@ class ArticleAdmin(KeepMixin, FrenchWording, PublishingAdmin, SimpleHistoryAdmin
             self.admin_site.admin_view(self.markdown_preview_view),
             name="articles_article_markdown_preview",
         )
+        # Framed by the story form only, on this site.
+        frame = xframe_options_sameorigin(
+            csp_replace({"frame-ancestors": [SELF]})(self.preview_page_view)
+        )
+        preview_page = path(
+            "markdown-preview/page/",
+            self.admin_site.admin_view(frame),
+            name="articles_article_preview_page",
+        )
         # Before simple-history's "<id>/history/<version>/" and the admin's
         # "<id>/" catch-all, which would swallow these addresses.
-        return [compare, revoke, markdown, *super().get_urls()]
+        return [compare, revoke, markdown, preview_page, *super().get_urls()]
 
     def set_history_delta_changes(self, request, historical_records, **kwargs):
         records = list(historical_records)

@@ -16,6 +16,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 
+# How much of a story search results and shared links show: about as many
+# characters of its title and of its standfirst (the story form warns past
+# them), and the description tags give, the standfirst's first words.
+TITLE_SHOWN_CHARACTERS = 70
+STANDFIRST_SHOWN_CHARACTERS = 160
+DESCRIPTION_WORDS = 40
+
 
 def site_root(request):
     """The site's own address, scheme and host, without a final slash."""
@@ -99,7 +106,7 @@ def story_metadata(request, story, topics):
     home = absolute_url(request, reverse("articles:home"))
     keywords = [topic.name for topic in topics]
     picture = story_picture(request, story) or default_picture(request)
-    description = Truncator(story.standfirst or story.title).words(40)
+    description = Truncator(story.standfirst or story.title).words(DESCRIPTION_WORDS)
     published = iso(story.published_at) if story.published_at else None
     modified = iso(story.modified_at)
     if story.credit == settings.SITE_NAME:
