@@ -11,7 +11,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AdminSplitDateTime
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.http import (
     Http404,
@@ -337,6 +337,19 @@ class ArticleAdmin(KeepMixin, FrenchWording, PublishingAdmin, SimpleHistoryAdmin
             actions.pop("delete_selected", None)
         return actions
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if to_historic(obj) is not None:
+            return fieldsets  # The restore page may take back a version's state.
+        # Elsewhere the publishing buttons change the state and the
+        # publication time (articles.publishing), and the banner says them.
+        publication = ("status", "published_at")
+        shown = []
+        for name, options in fieldsets:
+            fields = [field for field in options["fields"] if field != publication]
+            shown.append((name, {**options, "fields": fields}))
+        return shown
+
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)
         return fields if is_editor(request) else [*fields, "published_at"]
@@ -380,11 +393,21 @@ class ArticleAdmin(KeepMixin, FrenchWording, PublishingAdmin, SimpleHistoryAdmin
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
+            response = super().changeform_view(
+                request, object_id, form_url, extra_context
+            )
         except EditConflict:
             # Someone saved between the form's check and the guarded UPDATE;
             # the transaction rolled back, and a second pass shows the conflict.
-            return super().changeform_view(request, object_id, form_url, extra_context)
+            response = super().changeform_view(
+                request, object_id, form_url, extra_context
+            )
+        context = getattr(response, "context_data", None) or {}
+        form = context.get("adminform") and context["adminform"].form
+        if form and form.has_error(NON_FIELD_ERRORS, "edit_conflict"):
+            # Refused, the text shown back with the comparison: a 409.
+            response.status_code = 409
+        return response
 
     # List columns and read-only fields
 

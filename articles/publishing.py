@@ -260,9 +260,12 @@ class PublishingForm:
                 self.add_error(None, message)
             return cleaned
         decision = self.publication_decision = self.publication.decision()
-        cleaned["status"] = decision.status
+        # The state and the publication time are the buttons' alone: the
+        # form has no field for them, so the step sets them on the story
+        # before its model validation runs.
+        self.instance.status = decision.status
         if decision.step in (Step.PUBLISH, Step.SCHEDULE):
-            cleaned["published_at"] = decision.published_at
+            self.instance.published_at = decision.published_at
         return cleaned
 
 

@@ -261,10 +261,27 @@ def test_messages_after_add_change_and_delete_speak_french(client, newsroom):
 
 def test_pages_behind_forms_speak_french(client, newsroom):
     """Pages no link leads to: a search, a filtered list, a bulk deletion's
-    confirmation, a refused form, the password change's result."""
+    confirmation, a refused form, a refused publishing step, a save refused
+    for a colleague's, the password change's result."""
     user = make_user(is_staff=True, is_superuser=True)
     client.force_login(user)
     story = newsroom
+    url = f"/admin/articles/article/{story.pk}/change/"
+    opened = client.get(url)
+    step = client.post(
+        url,
+        form_data(
+            opened,
+            "#article_form",
+            **{
+                "publication-step": "programmer",
+                "publication-date": "2000-01-01",
+                "publication-time": "06:00",
+            },
+        ),
+    )
+    Article.objects.get(pk=story.pk).save()  # a colleague's save
+    conflict = client.post(url, form_data(opened, "#article_form", title="Autre"))
     searched = client.get("/admin/articles/article/", {"q": "port", "etat": "live"})
     bulk = client.post(
         "/admin/articles/article/",
@@ -285,8 +302,13 @@ def test_pages_behind_forms_speak_french(client, newsroom):
     assert "Le port ouvre" in searched.content.decode()
     assert heading_of(bulk) == "Supprimer plusieurs éléments"
     assert refused.status_code == 200 and "errornote" in refused.content.decode()
+    # A published story cannot be scheduled.
+    assert step.status_code == 400 and "rien n’a été enregistré" in (
+        step.content.decode()
+    )
+    assert conflict.status_code == 409 and "keep-conflict" in conflict.content.decode()
     assert password.redirect_chain[-1][0] == "/admin/password_change/done/"
-    for response in (searched, bulk, refused, password):
+    for response in (searched, bulk, refused, step, conflict, password):
         assert findings_in(response.request["PATH_INFO"], response.content) == []
 
 

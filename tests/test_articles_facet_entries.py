@@ -167,7 +167,8 @@ def test_the_admin_form_keeps_the_entries_in_step(client):
     assert client.post(url, data).status_code == 302
     assert {(f, v) for f, v, _, _ in entries()} == {("topics", inde.pk)}
     assert entries() == expected()
-    data = form_data(client.get(url), "#article_form", status=Status.DRAFT)
+    data = form_data(client.get(url), "#article_form")
+    data["publication-step"] = "depublier"  # « Dépublier »
     assert client.post(url, data).status_code == 302
     assert Article.objects.get(pk=story.pk).status == Status.DRAFT
     assert entries() == expected() == set()

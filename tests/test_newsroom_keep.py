@@ -274,7 +274,7 @@ def conflicted(two_editors, story, mine, theirs):
     assert saved.status_code == 302
     refused = client_b.post(
         change_url(story), form_data(page_b, "#article_form", **mine))
-    assert refused.status_code == 200
+    assert refused.status_code == 409
     return refused
 
 
@@ -315,7 +315,7 @@ def test_a_second_save_without_choosing_is_refused_again(two_editors, draft):
         two_editors, draft, mine={"body": "Texte de Bruno."}, theirs={"body": "Texte d’Alice."}
     )
     again = client_b.post(change_url(draft), form_data(refused, "#article_form"))
-    assert again.status_code == 200
+    assert again.status_code == 409
     assert "Choisissez, pour chaque champ qui diffère" in again.content.decode()
     draft.refresh_from_db()
     assert draft.body == "Texte d’Alice."
@@ -362,7 +362,7 @@ def test_choices_made_against_an_older_version_ask_again(two_editors, draft):
     client_a.post(change_url(draft), form_data(page_a, "#article_form", body="Alice, encore."))
     again = client_b.post(
         change_url(draft), form_data(refused, "#article_form", garder_body="mienne"))
-    assert again.status_code == 200
+    assert again.status_code == 409
     assert comparison(again)["Texte"][:2] == ("Alice, encore.", "Texte de Bruno.")
     draft.refresh_from_db()
     assert draft.body == "Alice, encore."

@@ -144,7 +144,7 @@ def test_concurrent_edit_in_admin_refuses_second_save_and_keeps_its_text(two_edi
     refused = client_b.post(
         change_url(story), form_data(page_b, "#article_form", body="Texte de Bruno.")
     )
-    assert refused.status_code == 200
+    assert refused.status_code == 409
     html = refused.content.decode()
     assert "Alice Martin a enregistré cet article" in html
     page = BeautifulSoup(refused.content, "html.parser")
@@ -158,7 +158,7 @@ def test_concurrent_edit_in_admin_refuses_second_save_and_keeps_its_text(two_edi
 
     # Saving again as it is is refused again: no blind overwrite.
     again = client_b.post(change_url(story), form_data(refused, "#article_form"))
-    assert again.status_code == 200
+    assert again.status_code == 409
     story.refresh_from_db()
     assert story.body == "Texte d’Alice."
 
@@ -197,7 +197,7 @@ def test_save_racing_past_the_form_check_is_caught_by_the_update(
         change_url(story), form_data(page_b, "#article_form", body="Texte de Bruno.")
     )
     assert len(calls) == 2
-    assert refused.status_code == 200
+    assert refused.status_code == 409
     assert "Alice Martin a enregistré cet article" in refused.content.decode()
     story.refresh_from_db()
     assert story.body == "Texte d’Alice."

@@ -139,17 +139,19 @@ def test_permission_matrix(client, newsroom, role, story, may_change, may_delete
 def test_writer_creates_a_draft_signed_with_their_name(client, newsroom):
     client.force_login(newsroom["writer"])
     page = client.get(f"{ADMIN}add/")
-    statuses = [o["value"] for o in soup(page).select("select[name=status] option")]
-    assert statuses == [Status.DRAFT, Status.REVIEW]
-    assert 'name="published_at_0"' not in page.content.decode()
+    # The state changes by the publishing buttons only, a writer's being
+    # « Soumettre à la relecture ».
+    assert not soup(page).select("[name=status], [name^=published_at]")
+    steps = soup(page).select(".publishing-actions button[name=publication-step]")
+    assert [button["value"] for button in steps] == ["soumettre"]
     data = form_data(
         page,
         "#content-main form",
         title="Mon sujet",
         slug="mon-sujet",
         body="Du texte.",
-        status=Status.REVIEW,
     )
+    data["publication-step"] = "soumettre"
     assert client.post(f"{ADMIN}add/", data).status_code == 302
     story = Article.objects.get(slug="mon-sujet")
     assert story.created_by == newsroom["writer"] == story.updated_by
@@ -159,12 +161,17 @@ def test_writer_creates_a_draft_signed_with_their_name(client, newsroom):
 def test_writer_cannot_publish_through_the_form(client, newsroom):
     client.force_login(newsroom["writer"])
     story = newsroom["own_draft"]
-    data = form_data(
-        client.get(change_url(story)), "#content-main form", status=Status.PUBLISHED
-    )
+    data = form_data(client.get(change_url(story)), "#content-main form")
+    # A state posted as a field is not read: the form has none.
+    response = client.post(change_url(story), {**data, "status": Status.PUBLISHED})
+    assert response.status_code == 302
+    story.refresh_from_db()
+    assert story.status == Status.DRAFT
+    # The editors' button, posted anyway, is refused and says why.
+    data = {**data, "publication-step": "publier"}
     response = client.post(change_url(story), data)
-    assert response.status_code == 200
-    assert "Sélectionnez un choix valide" in response.content.decode()
+    assert response.status_code == 403
+    assert "Seuls les éditeurs peuvent publier" in response.content.decode()
     story.refresh_from_db()
     assert story.status == Status.DRAFT
 

@@ -118,9 +118,9 @@ def test_share_card_shows_the_picture_sharing_tags_give(client):
 @pytest.mark.parametrize(
     "role, status, buttons",
     [
-        (EDITORS, Status.DRAFT, ["_save", "_publish"]),
-        (EDITORS, Status.PUBLISHED, ["_save"]),
-        (WRITERS, Status.DRAFT, ["_save"]),
+        (EDITORS, Status.DRAFT, [("_save", None), ("publication-step", "publier")]),
+        (EDITORS, Status.PUBLISHED, [("_save", None)]),
+        (WRITERS, Status.DRAFT, [("_save", None), ("publication-step", "soumettre")]),
         (WRITERS, Status.PUBLISHED, []),  # a writer no longer edits it
     ],
 )
@@ -129,11 +129,33 @@ def test_phone_bar_offers_publishing_to_those_who_may(client, role, status, butt
     story = make_article(status=status, created_by=user)
     page = story_form(client, user, story)
     bar = page.select(".surface-phonebar button")
-    assert [button["name"] for button in bar] == buttons
+    assert [(button["name"], button.get("value")) for button in bar] == buttons
+    # The same step as one of the form's own publishing buttons.
+    steps = {
+        (button["name"], button["value"])
+        for button in page.select(".publishing-actions button[value]")
+    }
+    assert all(button in steps for button in buttons[1:])
     # Outside the form, the bar's buttons submit it, as its own buttons do.
     form = page.select_one("#content-main form")
     assert all(button["form"] == form["id"] for button in bar)
     assert all(button["type"] == "submit" for button in bar)
+
+
+def test_phone_bar_publishes_the_story(client):
+    editor = make_user(EDITORS)
+    story = make_article(status=Status.DRAFT, published_at=None, title="Le corridor")
+    client.force_login(editor)
+    url = f"{ADMIN}{story.pk}/change/"
+    response = client.get(url)
+    page = BeautifulSoup(response.content, "html.parser")
+    publish = page.select_one(".surface-phonebar__publish")
+    data = form_data(response, "#content-main form")
+    response = client.post(url, {**data, publish["name"]: publish["value"]}, follow=True)
+    assert response.status_code == 200
+    story.refresh_from_db()
+    assert story.status == Status.PUBLISHED and story.is_published()
+    assert "Le corridor" in response.content.decode()
 
 
 def test_story_saves_through_the_new_widgets(client):

@@ -83,7 +83,8 @@ def test_unpublish_takes_the_story_off_the_site(editor_client, client):
 def test_editor_publishing_through_the_form_gets_the_time_set(editor_client):
     story = make_article(status=Status.DRAFT, published_at=None)
     url = f"{ADMIN}{story.pk}/change/"
-    data = form_data(editor_client.get(url), "#article_form", status=Status.PUBLISHED)
+    data = form_data(editor_client.get(url), "#article_form")
+    data["publication-step"] = "publier"  # « Publier maintenant »
     assert editor_client.post(url, data).status_code == 302
     story.refresh_from_db()
     assert story.is_published()
