@@ -340,7 +340,18 @@ class Command(BaseCommand):
             status, headers, _ = fetch(self.varnish + url)
             seconds.append(time.perf_counter() - start)
             errors += status != 200 or headers["X-Cache"] not in ("STALE", "MISS")
+            self.rebuilt(url)
         self.results[label, PURGED] = timed_run(seconds, errors)
+
+    def rebuilt(self, url, patience=30):
+        """Wait until Varnish holds the page rebuilt after a purge (a HIT),
+        so that a background fetch still under way cannot answer the next
+        purge's request with a fresh copy."""
+        deadline = time.monotonic() + patience
+        while fetch(self.varnish + url)[1]["X-Cache"] != "HIT":
+            if time.monotonic() > deadline:
+                raise CommandError(f"{url} : pas de nouvelle copie en {patience} s.")
+            time.sleep(0.01)
 
     def change(self):
         """Retitle the story through the ORM, purging Varnish after commit as
