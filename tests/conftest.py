@@ -8,6 +8,29 @@ from django.core.cache import caches
 SEED_FILE = Path(__file__).resolve().parent.parent / "articles" / "seed" / "000_520c4fb320e979bc.txt"
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite, the test database is a file in write-ahead-log mode, not
+    Django's shared in-memory one: there, a read from a test while the live
+    server's thread writes (the story form autosaves as soon as it opens)
+    fails at once with « database table is locked »; in WAL mode readers see
+    the last commit and never wait for a writer. The file is per xdist
+    worker (its own temporary directory)."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database["TEST"] = {
+            **database.get("TEST", {}),
+            "NAME": str(tmp_path_factory.getbasetemp() / "test.sqlite3"),
+        }
+        database["OPTIONS"] = {
+            **database.get("OPTIONS", {}),
+            # Nothing to keep after the run: no waiting on the disk.
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;",
+        }
+
+
 @pytest.fixture(autouse=True)
 def fast_test_settings(settings, worker_id, tmp_path_factory):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -198,6 +198,8 @@ def test_a_colleague_editing_is_told_and_a_conflict_is_merged_field_by_field(
     expect(page_b.locator(".errornote")).to_be_visible()
     rows = conflict.locator("tbody tr")
     assert rows.count() == 2
+    # The preview shows the text as typed, not as saved.
+    expect(page_b.locator(".body-preview")).to_contain_text("Ajout de Bruno.")
     browsing.shoot(page_b, "2-conflit")
 
     # Saving again without choosing goes nowhere.

@@ -296,7 +296,10 @@ def test_a_refused_save_compares_field_by_field(two_editors, draft):
         mine={"body": "Texte de Bruno."},
         theirs={"title": "Le port ferme", "body": "Texte d’Alice."},
     )
-    assert "Alice Martin a enregistré cet article" in refused.content.decode()
+    html = refused.content.decode()
+    assert "Alice Martin a enregistré cet article" in html
+    # The message asks to choose « ci-dessous »: the comparison follows it.
+    assert html.index('class="errorlist nonfield"') < html.index("keep-conflict")
     assert comparison(refused) == {
         "Titre": ("Le port ferme", "Le port ouvre", ["sienne", "mienne"]),
         "Texte": ("Texte d’Alice.", "Texte de Bruno.", ["sienne", "mienne"]),

@@ -29,4 +29,7 @@ document.addEventListener("DOMContentLoaded", () => {
     clearTimeout(timer);
     timer = setTimeout(refresh, 400);
   });
+  // A refused form comes back with the text as typed, and the preview of
+  // the text as saved: show the typed one.
+  if (document.querySelector(".errornote")) refresh();
 });
