@@ -58,6 +58,7 @@ from .revisions import (
     revisions_diff,
 )
 from .templatetags.gazette import french_date
+from .services import person_name
 from .seo import (
     DESCRIPTION_WORDS,
     TITLE_SHOWN_CHARACTERS,
@@ -140,8 +141,7 @@ class ArticleAdminForm(forms.ModelForm):
         if self.conflict.resolved:
             self.conflict.merge(self.cleaned_data)
             return current.version
-        who = current.updated_by
-        name = (who.get_full_name() or who.get_username()) if who else "Quelqu’un"
+        name = person_name(current.updated_by)
         if self.conflict.answered:
             message = (
                 "Choisissez, pour chaque champ qui diffère, « garder la mienne » ou "
@@ -325,6 +325,13 @@ class ArticleAdmin(KeepMixin, FrenchWording, PublishingAdmin, SimpleHistoryAdmin
 
     def has_publish_permission(self, request):
         return is_editor(request)
+
+    def may_save(self, request, obj=None):
+        """Whether the user may save the form of ``obj`` (a new story when
+        None): what the publishing buttons and autosave offer depends on it."""
+        if obj is None or obj.pk is None:
+            return self.has_add_permission(request)
+        return self.has_change_permission(request, obj)
 
     def get_inlines(self, request, obj):
         # Other apps add theirs through a setting (articles.panels).

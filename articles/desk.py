@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .models import Article, Status
-from .templatetags.gazette import MONTHS
+from .templatetags.gazette import french_date
 
 DESK_LIMIT = 10
 # « En ligne depuis 24 h »: the stories that went online since then.
@@ -47,13 +47,9 @@ class Desk:
 
 def short_date(value):
     """« 3 décembre à 6 h 00 » in the site's time zone, with the year when it
-    is not this one (« 1er » for the first of a month)."""
-    local = timezone.localtime(value)
-    day = "1er" if local.day == 1 else str(local.day)
-    text = f"{day} {MONTHS[local.month - 1]}"
-    if local.year != timezone.localdate().year:
-        text += f" {local.year}"
-    return f"{text} à {local.hour}\u00a0h\u00a0{local:%M}"
+    is not this one."""
+    this_year = timezone.localtime(value).year == timezone.localdate().year
+    return french_date(value, year=not this_year)
 
 
 def desk_list(stories, filters, count=False):

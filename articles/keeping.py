@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from .models import STORY_HISTORY, Article, Autosave
+from .services import person_name
 from .templatetags.gazette import french_time
 from .text import strip_controls
 
@@ -33,11 +34,6 @@ SESSION_GONE = (
     "Session expirée : votre texte est gardé dans ce navigateur. "
     "Reconnectez-vous pour enregistrer."
 )
-
-
-def person(user):
-    """How the newsroom names a colleague: full name, else user name."""
-    return user.get_full_name() or user.get_username()
 
 
 def editing_now(story, user):
@@ -54,7 +50,7 @@ def editing_now(story, user):
         .order_by("started_at")
     )
     return [
-        f"{person(row.user)} modifie cet article depuis {french_time(row.started_at)}"
+        f"{person_name(row.user)} modifie cet article depuis {french_time(row.started_at)}"
         for row in rows
     ]
 
@@ -99,7 +95,8 @@ def refusal(message, status):
 
 
 class KeepMixin:
-    """ArticleAdmin's part in keeping what editors type (see the module)."""
+    """ArticleAdmin's part in keeping what editors type (see the module);
+    the admin says who may save a form (``may_save``)."""
 
     def get_urls(self):
         # Not behind admin_view, which answers an expired session with a
@@ -156,12 +153,7 @@ class KeepMixin:
         self, request, context, add=False, change=False, form_url="", obj=None
     ):
         story = obj if obj is not None and obj.pk else None
-        may_type = (
-            self.has_change_permission(request, story)
-            if story
-            else self.has_add_permission(request)
-        )
-        if not may_type:
+        if not self.may_save(request, story):
             return super().render_change_form(
                 request, context, add, change, form_url, obj
             )

@@ -311,7 +311,9 @@ def done_message(story: Article, decision: Decision) -> str:
 class PublishingAdmin:
     """ModelAdmin mixin for stories: the buttons and banner on the form
     (templates/admin/articles/article/includes/publishing_*.html), the step
-    applied on save, its message, and the e-mails of the hand-off."""
+    applied on save, its message, and the e-mails of the hand-off. The
+    admin it mixes into says who may publish (``has_publish_permission``)
+    and who may save a form (``may_save``)."""
 
     @property
     def media(self):
@@ -332,11 +334,7 @@ class PublishingAdmin:
         if page.endswith(("_add", "_change")) and isinstance(form, PublishingForm):
             publication = form.publication
             # A story the user may only read offers no step.
-            if obj is None:
-                may_save = self.has_add_permission(request)
-            else:
-                may_save = self.has_change_permission(request, obj)
-            steps = publication.steps if may_save else []
+            steps = publication.steps if self.may_save(request, obj) else []
             context["publishing"] = {
                 "form": publication,
                 "steps": {step.name: step for step in steps},

@@ -159,7 +159,7 @@ def _conflict_message(article: Article, changed: list[str]) -> str:
     if imported:
         revisions = revisions.filter(history_date__gt=datetime.fromisoformat(imported))
     people = sorted(
-        {r.history_user.get_full_name() or r.history_user.get_username() for r in revisions}
+        {person_name(r.history_user) for r in revisions}
     )
     who = " et ".join(people) if people else "quelqu’un"
     since = "depuis le dernier import" if imported else "depuis la création (import sans empreinte)"

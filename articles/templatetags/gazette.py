@@ -33,12 +33,15 @@ MONTHS = (
 )  # fmt: skip
 
 
-def french_date(value, with_time=True, seconds=False):
+def french_date(value, with_time=True, seconds=False, year=True):
     """« 23 août 2025 à 9 h 40 » in the site's time zone (« 1er » for the first);
-    « … à 9 h 40 min 05 s » with ``seconds``."""
+    « … à 9 h 40 min 05 s » with ``seconds``; « 23 août à 9 h 40 » without
+    ``year``."""
     local = _local(value)
     day = "1er" if local.day == 1 else str(local.day)
-    text = f"{day} {MONTHS[local.month - 1]} {local.year}"
+    text = f"{day} {MONTHS[local.month - 1]}"
+    if year:
+        text += f" {local.year}"
     if with_time:
         text += f" à {french_time(local, seconds)}"
     return text
