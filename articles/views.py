@@ -22,7 +22,7 @@ from .conditional import conditional_response, page_validators
 from .filters import ArticleFilter, TopicArticleFilter, filter_query, in_use
 from .models import Article, Correction, FacetEntry, Topic
 from .search import SearchPaginator, excerpt, fold, mentions
-from .seo import story_metadata
+from .seo import site_root, story_metadata
 
 CARD_FIELDS = ("title", "slug", "kind", "standfirst", "published_at", "dateline")
 # What a story page never shows: the Markdown source and the search copies
@@ -117,7 +117,14 @@ class HomeView(TemplateView):
 
 
 class ArticleDetailView(DetailView):
-    """A story page; staff who may edit stories also see drafts, never cached."""
+    """A story page; staff who may edit stories also see drafts, never cached.
+
+    For readers, the published story at an address is read once per content
+    version and kept (``story:<site>:<slug>``) with its topics and sharing
+    metadata; the page's body is a fragment kept under the same version
+    (``articles/article_detail.html``), so a page asked again reads nothing
+    from the database.
+    """
 
     model = Article
     context_object_name = "story"
@@ -133,6 +140,25 @@ class ArticleDetailView(DetailView):
     def get_queryset(self):
         queryset = self.visible().defer(*UNSHOWN_FIELDS)
         return queryset.annotate(is_corrected=has_public_correction())
+
+    def get_object(self, queryset=None):
+        if self.can_preview():
+            return self.read(super().get_object(queryset))
+        # The site's address is in the key: the metadata's links name it.
+        key = f"story:{site_root(self.request)}:{self.kwargs['slug']}"
+        version = self.request.content_version
+        story = cache.get(key, version=version)
+        if story is None:
+            story = self.read(super().get_object(queryset))
+            cache.set(key, story, settings.GAZETTE_KEPT_SECONDS, version=version)
+        return story
+
+    def read(self, story):
+        """``story`` with what its page shows besides its row: its topics
+        (``topic_list``) and its sharing metadata (``metadata``)."""
+        story.topic_list = list(story.topics.all())
+        story.metadata = story_metadata(self.request, story, story.topic_list)
+        return story
 
     def get(self, request, *args, **kwargs):
         try:
@@ -157,13 +183,14 @@ class ArticleDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         story = self.object
-        context["topics"] = topics = list(story.topics.all())
-        corrections = story.corrections.filter(public=True)
-        context["corrections"] = corrections if story.is_corrected else []
-        # Called by the template when its fragment is not kept ({% cache %}).
+        context["topics"] = story.topic_list
+        context["metadata"] = story.metadata
+        # Called by the template only when its fragment is not kept ({% cache %}).
+        context["public_corrections"] = lambda: (
+            list(story.corrections.filter(public=True)) if story.is_corrected else []
+        )
         context["related_stories"] = lambda: related_stories(story)
         context["is_preview"] = not story.is_published()
-        context["metadata"] = story_metadata(self.request, story, topics)
         return context
 
     def render_to_response(self, context, **response_kwargs):
@@ -188,7 +215,7 @@ class ArticlePreviewView(ArticleDetailView):
             # Also a link signed before links carried a nonce (a bare id).
             raise Http404("Lien de prévisualisation invalide, expiré ou révoqué.")
         # A revoked link names a nonce the story no longer has.
-        return get_object_or_404(self.get_queryset(), pk=pk, preview_nonce=nonce)
+        return self.read(get_object_or_404(self.get_queryset(), pk=pk, preview_nonce=nonce))
 
     def get(self, request, *args, **kwargs):
         # A token is no slug: there is no former address to redirect from.
