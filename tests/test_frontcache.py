@@ -97,7 +97,9 @@ def test_trade_pages_name_pair_stories_and_figures(client, story):
     pair = make_pair(slug="chine-kazakhstan")
     make_figure(stories=[story], reporter=pair.first, partner=pair.second)
     page = client.get(reverse("trade:pair", args=["chine-kazakhstan"]))
-    assert xkeys(page) == {"pair:chine-kazakhstan", f"story:{story.pk}", "nav"}
+    # The stories it lists are not named: a change to one purges the pages
+    # of the figures it cites (test_a_story_change_purges_the_pages_of_its_figures).
+    assert xkeys(page) == {"pair:chine-kazakhstan", "nav"}
     for fmt in ("csv", "json"):
         download = client.get(
             reverse(f"trade:pair-download-{fmt}", args=["chine-kazakhstan"])
@@ -200,6 +202,21 @@ def test_publishing_a_story_purges_the_figures_it_makes_public(purged_by, story)
     assert "pair:autre-paire" not in purged
     # A story citing no figure leaves the figures' pages alone.
     assert "figures" not in purged_by(story.save)
+
+
+def test_a_story_change_purges_the_pages_of_its_figures(purged_by, story):
+    """The pair's page lists the stories citing its figures without naming
+    them: editing, unpublishing or linking one purges the pair's key."""
+    pair = make_pair(slug="chine-kazakhstan")
+    make_figure(stories=[story], reporter=pair.first, partner=pair.second)
+    other = make_article(slug="autre")
+    story.title = "Un autre titre"
+    assert "pair:chine-kazakhstan" in purged_by(story.save)
+    story.status = Status.DRAFT
+    assert "pair:chine-kazakhstan" in purged_by(story.save)
+    assert "pair:chine-kazakhstan" not in purged_by(other.save)
+    figure = make_figure(reporter=pair.first, partner=pair.second)
+    assert "pair:chine-kazakhstan" in purged_by(lambda: other.figures.add(figure))
 
 
 def test_a_story_moved_to_another_topic_purges_both_topics(purged_by, story):

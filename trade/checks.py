@@ -41,6 +41,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from articles.models import Article
+from pagecache import content_state
 
 from . import derived, formatting, statistics, tracking
 from .exports import FORMULA_START
@@ -474,7 +475,11 @@ def _request(path):
     else:
         hosts = [h.lstrip(".") for h in settings.ALLOWED_HOSTS if h != "*"]
         host = hosts[0] if hosts else "localhost"
-    return RequestFactory().get(path, HTTP_HOST=host)
+    request = RequestFactory().get(path, HTTP_HOST=host)
+    # What the page keeps is kept under the current content version, as for
+    # a reader (pagecache.middleware.ContentVersionMiddleware).
+    request.content_version = content_state().version
+    return request
 
 
 def _page_values(html):

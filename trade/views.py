@@ -6,6 +6,7 @@ from django.db.models import Count, Max, Min
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 
 import frontcache
 from articles.filters import ArticleFilter
@@ -70,10 +71,22 @@ def index(request):
 
 
 def pair_detail(request, slug):
+    """A pair's figures: charts, the target's tracker, tables, computed
+    changes, the stories citing them, sources. Built (``pair_page``) only
+    when the template's fragments are not kept under the content version.
+
+    The proxy's key is the pair's: a change to a story citing its figures
+    purges it too (``frontcache.signals.story_keys``)."""
     pair = get_object_or_404(Pair.objects.select_related("first", "second"), slug=slug)
+    page = SimpleLazyObject(lambda: pair_page(request, pair))
+    response = render(request, "trade/pair_detail.html", {"pair": pair, "page": page})
+    return frontcache.keys(request, response, frontcache.key_for(pair), "nav")
+
+
+def pair_page(request, pair):
+    """What a pair's page shows, computed from its published figures."""
     figures = pair.published_figures()
     indicators = list({f.indicator.pk: f.indicator for f in figures}.values())
-    tables = [(i, [f for f in figures if f.indicator_id == i.pk]) for i in indicators]
     targets = pair.targets.select_related("source", "baseline", "indicator")
     links, ids = Figure.stories.through.objects, [f.pk for f in figures]
     stories = list(
@@ -87,9 +100,10 @@ def pair_detail(request, slug):
     trackers = [tracking.track(target, figures) for target in targets]
     discrepancies = derived.discrepancies(figures)
     sources.update({t.target.source.pk: t.target.source for t in trackers})
-    context = {
-        "pair": pair,
-        "tables": tables,
+    return {
+        "tables": [
+            (i, [f for f in figures if f.indicator_id == i.pk]) for i in indicators
+        ],
         "charts": [
             chart
             for indicator in indicators
@@ -104,9 +118,6 @@ def pair_detail(request, slug):
         "stories": stories,
         "json_ld": _dataset_json_ld(request, pair, figures),
     }
-    response = render(request, "trade/pair_detail.html", context)
-    shown = (f"story:{story.pk}" for story in stories)
-    return frontcache.keys(request, response, frontcache.key_for(pair), *shown, "nav")
 
 
 def download(request, fmt, slug=None):
