@@ -102,12 +102,12 @@ class FacetFilter(django_filters.MultipleChoiceFilter):
         super().__init__(field_name=relation, **kwargs)
 
     def load_choices(self, version):
+        """The values in use: their names, ids, and the choices the form's
+        field gets (``ArticleFilterForm.facet_choices``)."""
         items = in_use(self.field_name, version)
         self.names = {item.slug: item.name for item in items}
         self.ids = {item.slug: item.pk for item in items}
-        self.extra["choices"] = [
-            (item.slug, f"{item.name} ({item.story_count})") for item in items
-        ]
+        self.choices = [(item.slug, f"{item.name} ({item.story_count})") for item in items]
 
     def unknown_slugs(self, slugs):
         # What is not even a slug (a NUL byte, which PostgreSQL refuses in a
@@ -173,6 +173,17 @@ class DayFilter(django_filters.Filter):
 
 
 class ArticleFilterForm(forms.Form):
+    # {field name: choices} of the facets, set for each filter set's own form
+    # class (``ArticleFilter.get_form_class``) and given to the form's copy
+    # of its fields: choices declared on the fields would be copied deep,
+    # tuple by tuple, for every form.
+    facet_choices = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, choices in self.facet_choices.items():
+            self.fields[name].choices = choices
+
     def clean_q(self):
         # Control characters mean nothing in a search and cannot be written
         # in XML: a feed titled with them would not serialise.
@@ -250,6 +261,11 @@ class ArticleFilter(django_filters.FilterSet):
 
     def facets(self):
         return {n: f for n, f in self.filters.items() if isinstance(f, FacetFilter)}
+
+    def get_form_class(self):
+        form_class = super().get_form_class()  # a class of its own
+        form_class.facet_choices = {n: f.choices for n, f in self.facets().items()}
+        return form_class
 
     def unknown_slugs(self):
         """Slugs asked for in a facet that name no object at all (a 404)."""
