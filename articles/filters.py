@@ -101,10 +101,9 @@ class FacetFilter(django_filters.MultipleChoiceFilter):
         )
         super().__init__(field_name=relation, **kwargs)
 
-    def load_choices(self, version):
-        """The values in use: their names, ids, and the choices the form's
-        field gets (``ArticleFilterForm.facet_choices``)."""
-        items = in_use(self.field_name, version)
+    def load_choices(self, items):
+        """The values in use (``in_use``): their names, ids, and the choices
+        the form's field gets (``ArticleFilterForm.facet_choices``)."""
         self.names = {item.slug: item.name for item in items}
         self.ids = {item.slug: item.pk for item in items}
         self.choices = [(item.slug, f"{item.name} ({item.story_count})") for item in items]
@@ -252,15 +251,23 @@ class ArticleFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
-        version = getattr(self.request, "content_version", None)
+        self.read_in_use = {}
         for facet in self.facets().values():
-            facet.load_choices(version)
+            facet.load_choices(self.values_in_use(facet.field_name))
         self.filters["ordering"].extra["empty_label"] = (
             "Pertinence" if self.data.get("q") else "Les plus récents d’abord"
         )
 
     def facets(self):
         return {n: f for n, f in self.filters.items() if isinstance(f, FacetFilter)}
+
+    def values_in_use(self, relation):
+        """``in_use(relation)`` under the request's content version, read
+        once for the filters and the page they narrow the listing to."""
+        if relation not in self.read_in_use:
+            version = getattr(self.request, "content_version", None)
+            self.read_in_use[relation] = in_use(relation, version)
+        return self.read_in_use[relation]
 
     def get_form_class(self):
         form_class = super().get_form_class()  # a class of its own

@@ -305,7 +305,7 @@ class ArticleListView(ListView):
             # The facets' counts are exact (kept per content version): no
             # COUNT; the ids of a page come from the value's own index.
             relation, slug = self.narrowed
-            items = in_use(relation, self.request.content_version)
+            items = self.filterset.values_in_use(relation)
             item = next((item for item in items if item.slug == slug), None)
             if item is None:  # no published story under it
                 paginator.count, paginator.ids = 0, []
