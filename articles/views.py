@@ -145,13 +145,13 @@ class ArticleDetailView(DetailView):
         if self.can_preview():
             return self.read(super().get_object(queryset))
         # The site's address is in the key: the metadata's links name it.
-        key = f"story:{site_root(self.request)}:{self.kwargs['slug']}"
-        version = self.request.content_version
-        story = cache.get(key, version=version)
-        if story is None:
-            story = self.read(super().get_object(queryset))
-            cache.set(key, story, settings.GAZETTE_KEPT_SECONDS, version=version)
-        return story
+        # No story there (Http404) keeps nothing.
+        return cache.get_or_set(
+            f"story:{site_root(self.request)}:{self.kwargs['slug']}",
+            lambda: self.read(super(ArticleDetailView, self).get_object(queryset)),
+            settings.GAZETTE_KEPT_SECONDS,
+            version=self.request.content_version,
+        )
 
     def read(self, story):
         """``story`` with what its page shows besides its row: its topics
