@@ -227,9 +227,24 @@ class PublicationStateFilter(admin.SimpleListFilter):
 
 @admin.register(Topic)
 class TopicAdmin(FrenchWording, admin.ModelAdmin):
-    list_display = ["name", "slug"]
+    list_display = ["name", "slug", "menu_position"]
+    list_editable = ["menu_position"]
+    list_filter = [("menu_position", admin.EmptyFieldListFilter)]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]
+    actions = ["leave_menu"]
+
+    @admin.action(description="Retirer du menu du site", permissions=["change"])
+    def leave_menu(self, request, queryset):
+        # One save per topic, as the form's: the site's pages follow (the
+        # content version, the purge of the proxy's copies).
+        topics = queryset.filter(menu_position__isnull=False)
+        for topic in topics:
+            topic.menu_position = None
+            topic.save(update_fields=["menu_position"])
+        self.message_user(
+            request, f"{len(topics)} thème(s) retiré(s) du menu.", messages.SUCCESS
+        )
 
 
 @admin.register(Article)

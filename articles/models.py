@@ -24,6 +24,16 @@ class Topic(models.Model):
     description = models.TextField(
         "description", blank=True, help_text="Une ou deux phrases, montrées en tête de la page du thème."
     )
+    # The site's menu is the editors' choice, not every topic in use: an
+    # archive has hundreds, all listed in « L’info de A à Z ».
+    menu_position = models.PositiveIntegerField(
+        "place dans le menu",
+        null=True,
+        blank=True,
+        help_text="1 pour le premier lien du menu du site, 2 pour le suivant… "
+        "Vide : le thème n’est pas dans le menu, mais reste dans l’index des thèmes. "
+        "Un thème sans article publié n’y apparaît pas.",
+    )
 
     class Meta:
         ordering = ["name"]

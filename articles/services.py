@@ -26,13 +26,18 @@ SEED_WIRE = SEED_DIR / "000_520c4fb320e979bc.txt"
 SEED_STORIES = SEED_DIR / "stories.json"
 
 
-def topic_get_or_create(name: str, description: str = "") -> tuple[Topic, bool]:
+def topic_get_or_create(
+    name: str, description: str = "", menu_position: int | None = None
+) -> tuple[Topic, bool]:
     """The topic of that name (matched on its slug or its name, whatever the
-    case), created when missing."""
+    case), created when missing; a known topic is left as it is."""
     known = Topic.objects.filter(Q(slug=slugify(name)) | Q(name__iexact=name)).first()
     if known is not None:
         return known, False
-    return Topic.objects.create(name=name, description=description), True
+    topic = Topic.objects.create(
+        name=name, description=description, menu_position=menu_position
+    )
+    return topic, True
 
 
 def topics_get_or_create(*, names: list[str]) -> list[Topic]:
@@ -205,8 +210,11 @@ def seed_load() -> SeedLoaded:
     """
     data = json.loads(SEED_STORIES.read_text(encoding="utf-8"))
     loaded = SeedLoaded(article=None)
-    for topic in data["topics"]:
-        loaded.topics += topic_get_or_create(topic["name"], topic["description"])[1]
+    # The seed's topics make the menu, in the seed's order.
+    for position, topic in enumerate(data["topics"], start=1):
+        loaded.topics += topic_get_or_create(
+            topic["name"], topic["description"], menu_position=position
+        )[1]
     lead = data["article"]
     wire = read_wire_file(SEED_WIRE)
     if not _seed_key_taken(wire.ref):

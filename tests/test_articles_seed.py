@@ -23,6 +23,15 @@ def test_seed_loads_the_article_briefs_and_topics(seeded):
         assert brief.topics.exists()
 
 
+def test_seed_topics_make_the_menu_in_the_seeds_order(client, seeded):
+    from bs4 import BeautifulSoup
+
+    page = BeautifulSoup(client.get("/").content, "html.parser")
+    links = [a.get_text() for a in page.select("nav.topnav a")]
+    assert links[2:5] == ["Commerce international", "Chine", "Kazakhstan"]
+    assert links[-1] == "L’info de A à Z"
+
+
 def test_seed_briefs_restate_facts_of_the_article(seeded):
     """Every figure a brief quotes is in the article itself."""
     import re

@@ -26,7 +26,9 @@ def snapshot():
         "revisions": Article.history.count(),
         "links": sorted(Article.topics.through.objects.values_list("article_id", "topic_id")),
         "related": sorted(Article.related.through.objects.values_list("from_article_id", "to_article_id")),
-        "topics": sorted(Topic.objects.values_list("pk", "name", "slug", "description")),
+        "topics": sorted(
+            Topic.objects.values_list("pk", "name", "slug", "description", "menu_position")
+        ),
         "figures": sorted(Figure.objects.values_list("pk", "slug", "value", "quote", "updated_at")),
         "figure_stories": sorted(Figure.stories.through.objects.values_list("figure_id", "article_id")),
         "sources": sorted(Source.objects.values_list("pk", "title")),
@@ -91,6 +93,15 @@ def test_a_deleted_seed_story_stays_deleted(trade_seeded):
     load_everything()
     assert Article.objects.count() == count
     assert not Article.objects.filter(slug=BRIEF).exists()
+
+
+def test_the_menu_an_editor_chose_is_kept(seeded):
+    Topic.objects.get(name="Chine").save()  # as the admin saves it
+    Topic.objects.filter(name="Chine").update(menu_position=None)
+    Topic.objects.filter(name="Kazakhstan").update(menu_position=1)
+    before = snapshot()
+    call_command("load_seed", verbosity=0)
+    assert snapshot() == before
 
 
 def test_a_renamed_topic_is_not_created_again(seeded):

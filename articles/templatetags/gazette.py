@@ -117,11 +117,11 @@ def site_link(name):
 
 @register.simple_tag
 def nav_topics():
-    """The topics with a published story, by name: the navigation's links."""
+    """The navigation's links: the topics editors gave a place in the menu
+    (``Topic.menu_position``), in that order, when they have a published
+    story."""
     # EXISTS stops at a topic's first published story, where a join would
     # read every published story.
     published = Article.objects.published().filter(topics=OuterRef("pk"))
-    # A link needs the name and the slug: no description read and converted
-    # for each of hundreds of topics.
-    topics = Topic.objects.filter(Exists(published)).only("name", "slug")
-    return topics.order_by("name")
+    topics = Topic.objects.filter(menu_position__isnull=False).filter(Exists(published))
+    return topics.only("name", "slug").order_by("menu_position", "name")

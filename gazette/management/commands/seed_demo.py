@@ -54,6 +54,8 @@ INDICATORS = {
     "demo-investissements": "Investissements directs (démo)",
 }
 YEARS = range(2000, 2025)
+# The demo topics in the site's menu, as a newsroom's few sections.
+MENU_TOPICS = 8
 
 
 def body_variants(rng):
@@ -119,6 +121,7 @@ class Command(BaseCommand):
                 name=f"Thème {n:03d}",
                 slug=f"demo-{n:03d}",
                 description="Un thème de démonstration.",
+                menu_position=n + 1 if n < MENU_TOPICS else None,
             )
             for n in range(count)
             if f"demo-{n:03d}" not in existing
