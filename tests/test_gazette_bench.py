@@ -53,7 +53,8 @@ def results(**overrides):
         (STORY, KEPT): run(250),
         (STORY, NOTHING_KEPT): run(40),
         (LISTING, KEPT): run(160),
-        (PAIR, NOTHING_KEPT): run(100),
+        (PAIR, KEPT): run(300),
+        (PAIR, NOTHING_KEPT): run(20),
     }
     measured.update(overrides)
     return measured
@@ -76,9 +77,12 @@ def test_targets_are_ratios_to_the_floor_and_to_the_static_file():
         "SQL ≤ 6",
     ]
     assert missed(LISTING, KEPT, run(149), 9, **floor) == ["≥ 15 % du plancher"]
-    assert missed(PAIR, NOTHING_KEPT, run(99), 9, **floor) == ["≥ 10 % du plancher"]
-    # No target on this row but errors.
-    assert missed(PAIR, KEPT, run(1, errors=2), 30, **floor) == ["aucune erreur"]
+    assert missed(PAIR, KEPT, run(99), 1, **floor) == ["≥ 10 % du plancher"]
+    # No target on the rows with nothing kept but errors.
+    assert missed(PAIR, NOTHING_KEPT, run(1), 8, **floor) == []
+    assert missed(STORY, NOTHING_KEPT, run(1, errors=2), 9, **floor) == [
+        "aucune erreur"
+    ]
 
 
 def test_table_shows_ratios_sql_and_missed_targets():
