@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
+from django.utils.functional import SimpleLazyObject
 from django.utils.html import strip_tags
 from django.views.generic import DetailView, ListView, TemplateView
 
@@ -102,18 +103,27 @@ def preview_url(article):
 
 @method_decorator(frontcache.tagged("home", "nav"), name="dispatch")
 class HomeView(TemplateView):
+    """The front page: the latest story as the lead, the next articles, the
+    latest briefs. Read (``front_page``) only when the template's fragment is
+    not kept under the content version."""
+
     template_name = "articles/home.html"
     latest_count = 6
     briefs_count = 8
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["page"] = SimpleLazyObject(self.front_page)
+        return context
+
+    def front_page(self):
         published = Article.objects.published()
         articles = list(cards(published.articles())[: self.latest_count + 1])
-        context["lead"] = articles[0] if articles else None
-        context["latest_articles"] = articles[1:]
-        context["latest_briefs"] = list(cards(published.briefs())[: self.briefs_count])
-        return context
+        return {
+            "lead": articles[0] if articles else None,
+            "latest_articles": articles[1:],
+            "latest_briefs": list(cards(published.briefs())[: self.briefs_count]),
+        }
 
 
 class ArticleDetailView(DetailView):

@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import resolve, reverse
 from django.utils import timezone
 
-from articles.models import Status
+from articles.models import Article, Status
 
 from .factories import make_article, make_brief, make_topic
 from .pages import keep_site_values
@@ -168,7 +168,15 @@ def test_home_query_count_is_constant(client, django_assert_num_queries):
         make_article(topics=[topic])
         make_brief(topics=[topic])
     with django_assert_num_queries(4):
-        client.get("/")
+        built = client.get("/")
+    # Kept until the content changes: asked again, the page reads nothing.
+    with django_assert_num_queries(0):
+        kept = client.get("/")
+    assert kept.content == built.content
+    lead = Article.objects.published().articles().order_by("-published_at").first()
+    lead.title = "Une nouvelle une"
+    lead.save()
+    assert soup(client.get("/")).select_one(".card--lead a").text == "Une nouvelle une"
 
 
 @pytest.mark.parametrize(
