@@ -152,13 +152,14 @@ class ArticleDetailView(DetailView):
         return queryset.annotate(is_corrected=has_public_correction())
 
     def get_object(self, queryset=None):
+        fetch = super().get_object
         if self.can_preview():
-            return self.read(super().get_object(queryset))
+            return self.read(fetch(queryset))
         # The site's address is in the key: the metadata's links name it.
         # No story there (Http404) keeps nothing.
         return cache.get_or_set(
             f"story:{site_root(self.request)}:{self.kwargs['slug']}",
-            lambda: self.read(super(ArticleDetailView, self).get_object(queryset)),
+            lambda: self.read(fetch(queryset)),
             settings.GAZETTE_KEPT_SECONDS,
             version=self.request.content_version,
         )
